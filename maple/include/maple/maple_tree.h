@@ -1,0 +1,164 @@
+/* maple_tree.h - the public API of maplefuzz's userspace maple tree.
+ * Names, arguments, return values and error codes are the Linux kernel's (v6.12, 64-bit); the exact
+ * observable rules are in docs/semantics.md. Self-sufficient: a program written against the kernel
+ * API compiles with only this include.
+ *
+ * Threads: every thread that reads a tree (the main thread included) must call
+ * urcu_memb_register_thread() once before its first read, as liburcu requires; the library never
+ * registers threads itself. */
+#ifndef MAPLE_MAPLE_TREE_H
+#define MAPLE_MAPLE_TREE_H
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- gfp flags: whether an allocation may block ---- */
+typedef unsigned int gfp_t;
+#define __GFP_DIRECT_RECLAIM 0x400u
+#define GFP_NOWAIT 0x800u
+#define GFP_ATOMIC 0x820u
+#define GFP_KERNEL (0xc0u | __GFP_DIRECT_RECLAIM)
+
+/* ---- XArray entry helpers the API relies on ---- */
+static inline void *xa_mk_value(unsigned long v) { return (void *)((v << 1) | 1); }
+static inline unsigned long xa_to_value(const void *entry) { return (unsigned long)entry >> 1; }
+static inline bool xa_is_value(const void *entry) { return (unsigned long)entry & 1; }
+static inline void *xa_mk_internal(unsigned long v) { return (void *)((v << 2) | 2); }
+static inline unsigned long xa_to_internal(const void *entry) { return (unsigned long)entry >> 2; }
+static inline bool xa_is_internal(const void *entry) { return ((unsigned long)entry & 3) == 2; }
+#define XA_RETRY_ENTRY xa_mk_internal(256)
+#define XA_ZERO_ENTRY xa_mk_internal(257)
+static inline bool xa_is_zero(const void *entry) { return entry == XA_ZERO_ENTRY; }
+static inline bool xa_is_err(const void *entry)
+{
+	return xa_is_internal(entry) && (unsigned long)entry >= (unsigned long)xa_mk_internal(-4095L);
+}
+static inline int xa_err(void *entry)
+{
+	return xa_is_err(entry) ? (int)((long)entry >> 2) : 0;
+}
+static inline bool xa_is_advanced(const void *entry)
+{
+	return xa_is_internal(entry) && (unsigned long)entry <= (unsigned long)XA_RETRY_ENTRY;
+}
+
+/* ---- the tree ---- */
+#define MT_FLAGS_ALLOC_RANGE 0x01u
+#define MT_FLAGS_USE_RCU 0x02u
+#define MT_FLAGS_HEIGHT_OFFSET 0x02u
+#define MT_FLAGS_HEIGHT_MASK 0x7Cu
+#define MT_FLAGS_LOCK_MASK 0x300u
+#define MT_FLAGS_LOCK_IRQ 0x100u
+#define MT_FLAGS_LOCK_BH 0x200u
+#define MT_FLAGS_LOCK_EXTERN 0x300u
+#define MAPLE_HEIGHT_MAX 31
+#define MAPLE_RESERVED_RANGE 4096
+
+struct maple_tree {
+	pthread_mutex_t ma_lock;       /* internal lock (unused with MT_FLAGS_LOCK_EXTERN) */
+	void *ma_external_lock;        /* recorded by mt_set_external_lock */
+	unsigned int ma_flags;
+	void *ma_root;                 /* NULL, a root entry, or an encoded node with bit 1 set */
+};
+
+#define MTREE_INIT(name, flags) { .ma_lock = PTHREAD_MUTEX_INITIALIZER, .ma_flags = (flags), .ma_root = NULL }
+#define DEFINE_MTREE(name) struct maple_tree name = MTREE_INIT(name, 0)
+
+void mt_init_flags(struct maple_tree *mt, unsigned int flags);
+static inline void mt_init(struct maple_tree *mt) { mt_init_flags(mt, 0); }
+static inline bool mtree_empty(const struct maple_tree *mt) { return mt->ma_root == NULL; }
+static inline unsigned int mt_height(const struct maple_tree *mt)
+{
+	return (mt->ma_flags & MT_FLAGS_HEIGHT_MASK) >> MT_FLAGS_HEIGHT_OFFSET;
+}
+static inline bool mt_in_rcu(const struct maple_tree *mt) { return mt->ma_flags & MT_FLAGS_USE_RCU; }
+static inline bool mt_external_lock(const struct maple_tree *mt)
+{
+	return (mt->ma_flags & MT_FLAGS_LOCK_MASK) == MT_FLAGS_LOCK_EXTERN;
+}
+void mtree_lock(struct maple_tree *mt);
+void mtree_unlock(struct maple_tree *mt);
+
+/* ---- normal API: takes the tree lock (writes) or RCU (reads) itself ---- */
+void *mtree_load(struct maple_tree *mt, unsigned long index);
+int mtree_store_range(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp);
+int mtree_store(struct maple_tree *mt, unsigned long index, void *entry, gfp_t gfp);
+int mtree_insert_range(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp);
+int mtree_insert(struct maple_tree *mt, unsigned long index, void *entry, gfp_t gfp);
+void *mtree_erase(struct maple_tree *mt, unsigned long index);
+void mtree_destroy(struct maple_tree *mt);
+void __mt_destroy(struct maple_tree *mt);
+void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max);
+void *mt_find_after(struct maple_tree *mt, unsigned long *index, unsigned long max);
+void *mt_next(struct maple_tree *mt, unsigned long index, unsigned long max);
+void *mt_prev(struct maple_tree *mt, unsigned long index, unsigned long min);
+
+#define mt_for_each(__tree, __entry, __index, __max) \
+	for (__entry = mt_find(__tree, &(__index), __max); __entry; \
+	     __entry = mt_find_after(__tree, &(__index), __max))
+
+/* ---- advanced API: the caller holds the lock (writes) or RCU / the lock (reads) ---- */
+enum maple_status {
+	ma_active, ma_start, ma_root, ma_none, ma_pause, ma_overflow, ma_underflow, ma_error,
+};
+
+struct maple_enode;   /* an encoded node pointer: node address | type | flags */
+
+struct ma_state {
+	struct maple_tree *tree;
+	unsigned long index, last;     /* the range asked for, then the range found */
+	struct maple_enode *node;      /* current node while active; an encoded error in ma_error */
+	unsigned long min, max;        /* the limits of node */
+	enum maple_status status;
+	unsigned char depth, offset, end;
+	unsigned char mas_flags;
+};
+
+#define MA_STATE(name, mt, first, end) \
+	struct ma_state name = { .tree = (mt), .index = (first), .last = (end), .node = NULL, \
+				 .min = 0, .max = ULONG_MAX, .status = ma_start }
+
+static inline void mas_reset(struct ma_state *mas) { mas->status = ma_start; mas->node = NULL; }
+static inline void __mas_set_range(struct ma_state *mas, unsigned long first, unsigned long last)
+{
+	mas->index = first;
+	mas->last = last;
+}
+static inline void mas_set_range(struct ma_state *mas, unsigned long first, unsigned long last)
+{
+	__mas_set_range(mas, first, last);
+	mas_reset(mas);
+}
+static inline void mas_set(struct ma_state *mas, unsigned long index) { mas_set_range(mas, index, index); }
+static inline bool mas_is_err(const struct ma_state *mas) { return mas->status == ma_error; }
+static inline bool mas_is_active(const struct ma_state *mas) { return mas->status == ma_active; }
+void mas_pause(struct ma_state *mas);
+
+void *mas_walk(struct ma_state *mas);
+void *mas_find(struct ma_state *mas, unsigned long max);
+void *mas_next(struct ma_state *mas, unsigned long max);
+void *mas_prev(struct ma_state *mas, unsigned long min);
+
+#define mas_for_each(__mas, __entry, __max) \
+	while (((__entry) = mas_find((__mas), (__max))) != NULL)
+
+/* ---- debugging ---- */
+enum mt_dump_format { mt_dump_dec, mt_dump_hex };
+void mt_dump(const struct maple_tree *mt, enum mt_dump_format format);
+void mt_dump_to(FILE *out, const struct maple_tree *mt, enum mt_dump_format format);
+
+/* mt_validate: check every invariant; returns 0 or the first broken invariant's stable name
+ * ("pivot-order", "sequential-nulls", ...) and writes the node path to *where (may be NULL).
+ * In MAPLE_DEBUG builds the library runs it after every write and aborts with a dump on failure. */
+const char *mt_validate_report(struct maple_tree *mt, char *where, size_t where_len);
+void mt_validate(struct maple_tree *mt);
+
+/* ---- the node allocator's counters ---- */
+struct mt_alloc_stats { unsigned long allocated, freed, live; };
+void mt_alloc_stats(struct mt_alloc_stats *stats);
+
+#endif
