@@ -1,0 +1,184 @@
+/* exec.c - the executor's loop: set up both sides from the preamble, run each op on both, compare,
+ * validate on schedule, and finish with a full comparison, a destroy and a leak check.
+ * Never aborts: the caller decides what a failure means (fuzz targets abort, tools report). */
+#include "exec_internal.h"
+
+#include <string.h>
+#include <urcu/urcu-memb.h>
+
+/* Below this many ranges the whole tree is validated after every write. */
+#define SMALL_TREE_RANGES 48
+
+static void register_reader_once(void)
+{
+	static bool registered;
+
+	if (!registered) {
+		urcu_memb_register_thread();
+		registered = true;
+	}
+}
+
+static unsigned int tree_flags(const struct ops_config *cfg)
+{
+	return (cfg->flags & OPS_CFG_ALLOC_RANGE) ? MT_FLAGS_ALLOC_RANGE : 0;
+}
+
+static void exec_init(struct exec *x, const struct ops_config *cfg, const struct exec_options *opt,
+		      struct exec_result *res, bool with_maple)
+{
+	struct mt_alloc_stats st;
+
+	memset(x, 0, sizeof(*x));
+	memset(res, 0, sizeof(*res));
+	register_reader_once();
+	x->cfg = *cfg;
+	x->opt = opt;
+	x->res = res;
+	x->with_maple = with_maple;
+	mt_init_flags(&x->mt, tree_flags(cfg));
+	oracle_init(&x->oracle, (cfg->flags & OPS_CFG_ALLOC_RANGE) ? ORACLE_ALLOC_RANGE : 0);
+	x->mas = (struct ma_state){ .tree = &x->mt, .status = ma_start, .max = ULONG_MAX };
+	oracle_state_init(&x->os, &x->oracle, 0, 0);
+	mt_alloc_stats(&st);
+	x->live_at_start = st.live;
+}
+
+static bool validation_due(struct exec *x, const struct op *op)
+{
+	unsigned long period = 1UL + x->cfg.validate_period;
+
+	if (op->code == OP_CHECK)
+		return true;
+	if (!ops_table[op->code].writes)
+		return false;
+	return x->oracle.nr_ranges <= SMALL_TREE_RANGES || x->op_number % period == 0;
+}
+
+/* A write through the normal API invalidates any state positioned in the tree. */
+static void reset_states(struct exec *x)
+{
+	mas_reset(&x->mas);
+	oracle_state_reset(&x->os);
+}
+
+static bool exec_op(struct exec *x, const struct op *op)
+{
+	struct observation m, o;
+
+	if (x->opt->trace) {
+		char text[256];
+
+		ops_format(op, text, sizeof(text));
+		fprintf(x->opt->trace, "op %lu: %s\n", x->op_number, text);
+	}
+	exec_run_oracle(x, op, &o);
+	if (!x->with_maple)
+		return true;
+	exec_run_maple(x, op, &m);
+	if (!check_observations(x, op, &m, &o))
+		return false;
+	if (ops_table[op->code].writes) {
+		reset_states(x);
+		if (!check_mode(x, op))
+			return false;
+	}
+	if (validation_due(x, op) && !check_validate(x, op))
+		return false;
+	if (op->code == OP_CHECK && !check_contents(x, op))
+		return false;
+	return true;
+}
+
+static int exec_finish(struct exec *x)
+{
+	bool ok = !x->res->failure.failed;
+
+	if (x->with_maple && ok)
+		ok = check_validate(x, NULL) && check_contents(x, NULL);
+	/* A tree that failed validation may be unsafe to walk: leave it (and its nodes) alone. */
+	if (x->with_maple && (ok || strcmp(x->res->failure.check, "validate"))) {
+		mtree_destroy(&x->mt);
+		if (ok)
+			ok = check_leaks(x, NULL);
+	}
+	oracle_destroy(&x->oracle);
+	return ok ? 0 : 1;
+}
+
+static bool nth_range(void *ctx, unsigned long n, unsigned long *first, unsigned long *last)
+{
+	struct exec *x = ctx;
+	unsigned long count = x->oracle.nr_ranges, index = 0;
+
+	if (!count)
+		return false;
+	n %= count;
+	/* Ranges are few (bounded by the op count); a walk from the start keeps this obviously right. */
+	for (;;) {
+		void *e = oracle_range(&x->oracle, index, first, last);
+
+		if (e && n-- == 0)
+			return true;
+		if (*last == ULONG_MAX)
+			return false;
+		index = *last + 1;
+	}
+}
+
+static int run_bytes(const uint8_t *data, size_t size, const struct exec_options *opt,
+		     struct exec_result *res, struct ops_list *decoded)
+{
+	struct exec x;
+	struct ops_reader r;
+	struct ops_config cfg;
+	struct ops_env env = { 0 };
+	struct op op;
+
+	ops_reader_init(&r, data, size, &cfg);
+	exec_init(&x, &cfg, opt, res, decoded == NULL);
+	if (decoded)
+		decoded->cfg = cfg;
+	env.ctx = &x;
+	env.nth_range = nth_range;
+	while (ops_reader_more(&r) && x.op_number < OPS_MAX_OPS) {
+		env.op_number = x.op_number;
+		ops_decode(&r, &env, &op);
+		if (decoded)
+			ops_list_push(decoded, &op, 0);
+		if (!exec_op(&x, &op))
+			break;
+		x.op_number++;
+	}
+	res->ops_run = x.op_number;
+	return exec_finish(&x);
+}
+
+int exec_bytes(const uint8_t *data, size_t size, const struct exec_options *opt, struct exec_result *res)
+{
+	return run_bytes(data, size, opt, res, NULL);
+}
+
+void exec_decode_to_list(const uint8_t *data, size_t size, struct ops_list *list)
+{
+	static const struct exec_options quiet;
+	struct exec_result res;
+
+	memset(list, 0, sizeof(*list));
+	run_bytes(data, size, &quiet, &res, list);
+}
+
+int exec_list(const struct ops_list *list, const struct exec_options *opt, struct exec_result *res)
+{
+	struct exec x;
+
+	exec_init(&x, &list->cfg, opt, res, true);
+	for (size_t i = 0; i < list->count; i++) {
+		x.line = list->lines[i];
+		if (!exec_op(&x, &list->ops[i]))
+			break;
+		x.op_number++;
+	}
+	res->ops_run = x.op_number;
+	return exec_finish(&x);
+}

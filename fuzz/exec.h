@@ -1,0 +1,47 @@
+/* exec.h - the differential executor: runs each op on the maple tree and on the oracle, compares
+ * every result, validates the tree, and stops at the first divergence with a failure signature. */
+#ifndef FUZZ_EXEC_H
+#define FUZZ_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ops.h"
+
+struct exec_options {
+	FILE *trace;            /* if set, every op is printed here before it runs (maple-replay -v) */
+	FILE *report;           /* if set, a failure is reported here: signature, context, tree dump */
+};
+
+/* The failure signature: "maplefuzz: FAIL op=17 kind=mas_find check=entry expected=v12 got=v9". */
+struct exec_failure {
+	bool failed;
+	unsigned long op_number;   /* 0-based position in the stream */
+	unsigned line;             /* source line for text input, else 0 */
+	char kind[32];             /* the op's name */
+	char check[48];            /* what differed: ret, entry, index, last, status, mode, contents, validate, leak */
+	char expected[160];
+	char got[160];
+	char op_text[256];
+};
+
+struct exec_result {
+	unsigned long ops_run;
+	struct exec_failure failure;
+};
+
+/* Run a binary stream / a parsed text list. Returns 0 when both sides agreed throughout, 1 on a
+ * divergence (details in res->failure). */
+int exec_bytes(const uint8_t *data, size_t size, const struct exec_options *opt, struct exec_result *res);
+int exec_list(const struct ops_list *list, const struct exec_options *opt, struct exec_result *res);
+
+/* Print the one-line signature (no newline-terminated context). */
+void exec_print_signature(FILE *out, const struct exec_failure *f);
+
+/* Decode a binary stream to a list without checking anything (runs only the oracle, which the
+ * decoder consults to shape indices). */
+void exec_decode_to_list(const uint8_t *data, size_t size, struct ops_list *list);
+
+#endif

@@ -1,0 +1,192 @@
+/* exec_check.c - the executor's checks: results of one op, the tree's mode, its invariants, its
+ * full contents and its node balance. Each failed check records the signature and reports once. */
+#include "exec_internal.h"
+
+#include <string.h>
+
+static const char *const status_names[] = {
+	"active", "start", "root", "none", "pause", "overflow", "underflow", "error",
+};
+
+static const char *status_name(int s)
+{
+	return s >= 0 && s < 8 ? status_names[s] : "?";
+}
+
+static void report_failure(struct exec *x, const struct exec_failure *f)
+{
+	FILE *out = x->opt->report;
+
+	if (!out)
+		return;
+	exec_print_signature(out, f);
+	if (f->line)
+		fprintf(out, "  at input line %u: %s\n", f->line, f->op_text);
+	else
+		fprintf(out, "  op %lu: %s\n", f->op_number, f->op_text);
+	fprintf(out, "  tree after the op:\n");
+	mt_dump_to(out, &x->mt, mt_dump_hex);
+	fflush(out);
+}
+
+bool check_fail(struct exec *x, const struct op *op, const char *check, const char *expected,
+		const char *got)
+{
+	struct exec_failure *f = &x->res->failure;
+
+	if (f->failed)
+		return false;
+	f->failed = true;
+	f->op_number = x->op_number;
+	f->line = x->line;
+	snprintf(f->kind, sizeof(f->kind), "%s", op ? ops_table[op->code].name : "end");
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	snprintf(f->expected, sizeof(f->expected), "%s", expected);
+	snprintf(f->got, sizeof(f->got), "%s", got);
+	if (op)
+		ops_format(op, f->op_text, sizeof(f->op_text));
+	else
+		snprintf(f->op_text, sizeof(f->op_text), "(end of stream)");
+	report_failure(x, f);
+	return false;
+}
+
+void exec_print_signature(FILE *out, const struct exec_failure *f)
+{
+	fprintf(out, "maplefuzz: FAIL op=%lu kind=%s check=%s expected=%s got=%s\n", f->op_number, f->kind,
+		f->check, f->expected, f->got);
+}
+
+static bool differ_ptr(struct exec *x, const struct op *op, const char *check, void *want, void *got)
+{
+	char a[48], b[48];
+
+	if (want == got)
+		return false;
+	check_fail(x, op, check, ops_format_ptr(want, a, sizeof(a)), ops_format_ptr(got, b, sizeof(b)));
+	return true;
+}
+
+static bool differ_ulong(struct exec *x, const struct op *op, const char *check, unsigned long want,
+			 unsigned long got)
+{
+	char a[32], b[32];
+
+	if (want == got)
+		return false;
+	snprintf(a, sizeof(a), "%lu", want);
+	snprintf(b, sizeof(b), "%lu", got);
+	check_fail(x, op, check, a, b);
+	return true;
+}
+
+static bool differ_int(struct exec *x, const struct op *op, const char *check, int want, int got)
+{
+	char a[32], b[32];
+
+	if (want == got)
+		return false;
+	snprintf(a, sizeof(a), "%d", want);
+	snprintf(b, sizeof(b), "%d", got);
+	check_fail(x, op, check, a, b);
+	return true;
+}
+
+static bool differ_steps(struct exec *x, const struct op *op, const struct observation *m,
+			 const struct observation *o)
+{
+	char check[32];
+
+	for (unsigned i = 0; i < m->steps && i < o->steps; i++) {
+		snprintf(check, sizeof(check), "step%u-entry", i);
+		if (differ_ptr(x, op, check, o->step_entry[i], m->step_entry[i]))
+			return true;
+		snprintf(check, sizeof(check), "step%u-index", i);
+		if (differ_ulong(x, op, check, o->step_index[i], m->step_index[i]))
+			return true;
+	}
+	return differ_ulong(x, op, "steps", o->steps, m->steps);
+}
+
+bool check_observations(struct exec *x, const struct op *op, const struct observation *m,
+			const struct observation *o)
+{
+	if (differ_int(x, op, "ret", o->ret, m->ret) || differ_ptr(x, op, "entry", o->entry, m->entry) ||
+	    differ_ulong(x, op, "index", o->index, m->index) ||
+	    differ_ulong(x, op, "last", o->last, m->last) || differ_steps(x, op, m, o))
+		return false;
+	if (o->status != m->status)
+		return check_fail(x, op, "status", status_name(o->status), status_name(m->status));
+	return true;
+}
+
+static enum oracle_mode maple_mode(const struct maple_tree *mt)
+{
+	unsigned long root = (unsigned long)mt->ma_root;
+
+	if (!root)
+		return ORACLE_EMPTY;
+	return ((root & 3) == 2 && root > 4096) ? ORACLE_NODE : ORACLE_ROOT_ENTRY;
+}
+
+bool check_mode(struct exec *x, const struct op *op)
+{
+	static const char *const names[] = { "empty", "root-entry", "node" };
+	enum oracle_mode want = oracle_mode(&x->oracle), got = maple_mode(&x->mt);
+
+	if (want == got)
+		return true;
+	return check_fail(x, op, "mode", names[want], names[got]);
+}
+
+bool check_validate(struct exec *x, const struct op *op)
+{
+	char where[128] = "";
+	char got[160];
+	const char *broken = mt_validate_report(&x->mt, where, sizeof(where));
+
+	if (!broken)
+		return true;
+	snprintf(got, sizeof(got), "%s@%s", broken, where[0] ? where : "tree");
+	return check_fail(x, op, "validate", "ok", got);
+}
+
+static void format_range(char *buf, size_t len, unsigned long first, unsigned long last, void *e)
+{
+	char v[48];
+
+	snprintf(buf, len, "[%lu,%lu]=%s", first, last, ops_format_ptr(e, v, sizeof(v)));
+}
+
+/* Walks both sides range by range from 0 to ULONG_MAX; the first differing range is the failure. */
+bool check_contents(struct exec *x, const struct op *op)
+{
+	MA_STATE(mas, &x->mt, 0, 0);
+	unsigned long index = 0, first, last;
+
+	for (;;) {
+		void *want = oracle_range(&x->oracle, index, &first, &last);
+		void *got;
+
+		mas_set(&mas, index);
+		got = mas_walk(&mas);
+		if (got != want || mas.index != first || mas.last != last) {
+			char a[128], b[128];
+
+			format_range(a, sizeof(a), first, last, want);
+			format_range(b, sizeof(b), mas.index, mas.last, got);
+			return check_fail(x, op, "contents", a, b);
+		}
+		if (last == ULONG_MAX)
+			return true;
+		index = last + 1;
+	}
+}
+
+bool check_leaks(struct exec *x, const struct op *op)
+{
+	struct mt_alloc_stats st;
+
+	mt_alloc_stats(&st);
+	return !differ_ulong(x, op, "leak", x->live_at_start, st.live);
+}

@@ -1,0 +1,127 @@
+/* exec_ops.c - how each op runs on each side: the maple tree through its public API, the oracle
+ * through its own. Records what each side returned; never compares (exec_check.c does). */
+#include "exec_internal.h"
+
+#include <string.h>
+
+static void record_state_maple(const struct ma_state *mas, struct observation *ob)
+{
+	ob->index = mas->index;
+	ob->last = mas->last;
+	ob->status = (int)mas->status;
+}
+
+static void record_state_oracle(const struct oracle_state *s, struct observation *ob)
+{
+	ob->index = s->index;
+	ob->last = s->last;
+	ob->status = (int)s->status;
+}
+
+static void for_each_maple(struct maple_tree *mt, unsigned long index, unsigned long max,
+			   struct observation *ob)
+{
+	void *entry;
+
+	mt_for_each(mt, entry, index, max) {
+		ob->step_entry[ob->steps] = entry;
+		ob->step_index[ob->steps] = index;
+		if (++ob->steps == OBS_MAX_STEPS)
+			break;
+	}
+}
+
+static void for_each_oracle(struct oracle *o, unsigned long index, unsigned long max,
+			    struct observation *ob)
+{
+	for (void *e = oracle_find(o, &index, max); e; e = oracle_find_after(o, &index, max)) {
+		ob->step_entry[ob->steps] = e;
+		ob->step_index[ob->steps] = index;
+		if (++ob->steps == OBS_MAX_STEPS)
+			break;
+	}
+}
+
+static void run_maple_state(struct exec *x, const struct op *op, struct observation *ob)
+{
+	struct ma_state *mas = &x->mas;
+
+	switch (op->code) {
+	case OP_MAS_SET_RANGE: mas_set_range(mas, op->arg[0], op->arg[1]); break;
+	case OP_MAS_WALK: ob->entry = mas_walk(mas); break;
+	case OP_MAS_FIND: ob->entry = mas_find(mas, op->arg[0]); break;
+	case OP_MAS_NEXT: ob->entry = mas_next(mas, op->arg[0]); break;
+	case OP_MAS_PREV: ob->entry = mas_prev(mas, op->arg[0]); break;
+	case OP_MAS_PAUSE: mas_pause(mas); break;
+	case OP_MAS_RESET: mas_reset(mas); break;
+	default: return;
+	}
+	record_state_maple(mas, ob);
+}
+
+void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob)
+{
+	struct maple_tree *mt = &x->mt;
+	const unsigned long *a = op->arg;
+	void *e = ops_entry_ptr(op->entry);
+	unsigned long index = a[0];
+
+	memset(ob, 0, sizeof(*ob));
+	switch (op->code) {
+	case OP_STORE_RANGE: ob->ret = mtree_store_range(mt, a[0], a[1], e, GFP_KERNEL); break;
+	case OP_STORE: ob->ret = mtree_store(mt, a[0], e, GFP_KERNEL); break;
+	case OP_INSERT_RANGE: ob->ret = mtree_insert_range(mt, a[0], a[1], e, GFP_KERNEL); break;
+	case OP_INSERT: ob->ret = mtree_insert(mt, a[0], e, GFP_KERNEL); break;
+	case OP_ERASE: ob->entry = mtree_erase(mt, a[0]); break;
+	case OP_LOAD: ob->entry = mtree_load(mt, a[0]); break;
+	case OP_FIND: ob->entry = mt_find(mt, &index, a[1]); ob->index = index; break;
+	case OP_FIND_AFTER: ob->entry = mt_find_after(mt, &index, a[1]); ob->index = index; break;
+	case OP_FOR_EACH: for_each_maple(mt, a[0], a[1], ob); break;
+	case OP_NEXT: ob->entry = mt_next(mt, a[0], a[1]); break;
+	case OP_PREV: ob->entry = mt_prev(mt, a[0], a[1]); break;
+	case OP_DESTROY: mtree_destroy(mt); break;
+	default: run_maple_state(x, op, ob); break;
+	}
+}
+
+static void run_oracle_state(struct exec *x, const struct op *op, struct observation *ob)
+{
+	struct oracle_state *s = &x->os;
+
+	switch (op->code) {
+	case OP_MAS_SET_RANGE: oracle_state_set_range(s, op->arg[0], op->arg[1]); break;
+	case OP_MAS_WALK: ob->entry = oracle_state_walk(s); break;
+	case OP_MAS_FIND: ob->entry = oracle_state_find(s, op->arg[0]); break;
+	case OP_MAS_NEXT: ob->entry = oracle_state_next(s, op->arg[0]); break;
+	case OP_MAS_PREV: ob->entry = oracle_state_prev(s, op->arg[0]); break;
+	case OP_MAS_PAUSE: oracle_state_pause(s); break;
+	case OP_MAS_RESET: oracle_state_reset(s); break;
+	default: return;
+	}
+	record_state_oracle(s, ob);
+}
+
+void exec_run_oracle(struct exec *x, const struct op *op, struct observation *ob)
+{
+	struct oracle *o = &x->oracle;
+	const unsigned long *a = op->arg;
+	void *e = ops_entry_ptr(op->entry);
+	unsigned long index = a[0];
+
+	memset(ob, 0, sizeof(*ob));
+	switch (op->code) {
+	case OP_STORE_RANGE: ob->ret = oracle_store_range(o, a[0], a[1], e); break;
+	case OP_STORE: ob->ret = oracle_store_range(o, a[0], a[0], e); break;
+	case OP_INSERT_RANGE: ob->ret = oracle_insert_range(o, a[0], a[1], e); break;
+	case OP_INSERT: ob->ret = oracle_insert_range(o, a[0], a[0], e); break;
+	case OP_ERASE: ob->entry = oracle_erase(o, a[0]); break;
+	case OP_LOAD: ob->entry = oracle_load(o, a[0]); break;
+	case OP_FIND: ob->entry = oracle_find(o, &index, a[1]); ob->index = index; break;
+	case OP_FIND_AFTER: ob->entry = oracle_find_after(o, &index, a[1]); ob->index = index; break;
+	case OP_FOR_EACH: for_each_oracle(o, a[0], a[1], ob); break;
+	case OP_NEXT: ob->entry = oracle_next(o, a[0], a[1]); break;
+	case OP_PREV: ob->entry = oracle_prev(o, a[0], a[1]); break;
+	case OP_DESTROY: oracle_destroy(o); break;
+	default: run_oracle_state(x, op, ob); break;
+	}
+}
