@@ -11,13 +11,18 @@
 #define ORACLE_RETRY_ENTRY ((void *)1026UL)
 #define ORACLE_ZERO_ENTRY ((void *)1030UL)
 
-/* Tree flags the oracle honours (same bit values as the kernel's MT_FLAGS_ALLOC_RANGE). */
+/* Tree flags the oracle honours (same bit values as the kernel's MT_FLAGS_ALLOC_RANGE and
+ * MT_FLAGS_ALLOC_WRAPPED). ORACLE_ALLOC_WRAPPED is set by oracle_alloc_cyclic when it hands out
+ * ULONG_MAX and cleared (returning 1) by the next successful call; oracle_destroy keeps it. */
 #define ORACLE_ALLOC_RANGE 0x01u
+#define ORACLE_ALLOC_WRAPPED 0x800u
 
+/* The tree's mode (docs/semantics.md "The logical tree"): it decides the root / none statuses. */
 enum oracle_mode { ORACLE_EMPTY, ORACLE_ROOT_ENTRY, ORACLE_NODE };
 
-/* The model: JudyL keyed by each non-NULL range's last index -> struct oracle_range. NULL ranges are
- * the holes between them. */
+/* The model: JudyL keyed by each non-NULL range's last index -> struct oracle_range (private to
+ * oracle/). NULL ranges are the holes between them. Adjacent non-NULL ranges are never merged.
+ * Treat every field as read-only; initialise with oracle_init, free with oracle_destroy. */
 struct oracle {
 	void *judy;               /* Pvoid_t of JudyL */
 	enum oracle_mode mode;
@@ -30,10 +35,13 @@ void oracle_destroy(struct oracle *o);          /* mtree_destroy: empty, keeps f
 bool oracle_empty(const struct oracle *o);
 enum oracle_mode oracle_mode(const struct oracle *o);
 
-/* The raw entry (zero entry included) of the maximal range holding index, and that range. */
+/* The raw entry (zero entry included) of the maximal range holding index, and that range
+ * (first/last may be NULL). In root-entry mode the ranges are [0,0] and [1,ULONG_MAX]; in an empty
+ * tree [0,ULONG_MAX]. To visit every range: i = 0, then i = last + 1 until last == ULONG_MAX. */
 void *oracle_range(const struct oracle *o, unsigned long index, unsigned long *first, unsigned long *last);
 
-/* Normal API (return values as in docs/semantics.md). */
+/* Normal API (return values as in docs/semantics.md): 0 or -EINVAL / -EEXIST; never -ENOMEM
+ * (the oracle aborts if malloc or Judy fails). */
 void *oracle_load(const struct oracle *o, unsigned long index);
 int oracle_store_range(struct oracle *o, unsigned long first, unsigned long last, void *entry);
 int oracle_insert_range(struct oracle *o, unsigned long first, unsigned long last, void *entry);
@@ -43,7 +51,14 @@ void *oracle_find_after(const struct oracle *o, unsigned long *index, unsigned l
 void *oracle_next(const struct oracle *o, unsigned long index, unsigned long max);         /* mt_next */
 void *oracle_prev(const struct oracle *o, unsigned long index, unsigned long min);         /* mt_prev */
 
-/* Allocation trees (reference §2.5, §2.6). */
+/* Allocation trees (reference §2.5, §2.6; oracle/SEMANTICS-EXTRA.md). All return -EINVAL when the
+ * tree lacks ORACLE_ALLOC_RANGE, the entry is reserved (internal and < 4096, the zero entry
+ * included) or the window is bad (min > max, size == 0, max - min < size - 1); -EBUSY when no gap
+ * fits. alloc_range/rrange: 0 and *startp = the lowest / highest fitting window's start.
+ * alloc_cyclic: searches [max(range_lo, *next), range_hi], then [range_lo, range_hi]; returns 0, or
+ * 1 when it restarted from range_lo (second search, or first call after handing out ULONG_MAX);
+ * sets *startp and *next = *startp + 1. A NULL entry finds a window and stores nothing.
+ * *startp and *next are untouched on error. */
 int oracle_alloc_range(struct oracle *o, unsigned long *startp, void *entry, unsigned long size,
 		       unsigned long min, unsigned long max);
 int oracle_alloc_rrange(struct oracle *o, unsigned long *startp, void *entry, unsigned long size,
@@ -51,7 +66,8 @@ int oracle_alloc_rrange(struct oracle *o, unsigned long *startp, void *entry, un
 int oracle_alloc_cyclic(struct oracle *o, unsigned long *startp, void *entry, unsigned long range_lo,
 			unsigned long range_hi, unsigned long *next);
 
-/* Advanced API: a state mirrors struct ma_state's observable part. */
+/* Advanced API: a state mirrors struct ma_state's observable part: index, last, status (and
+ * error). The oracle keeps no hidden position: every call works from these fields alone. */
 enum oracle_status {
 	ORACLE_ACTIVE, ORACLE_START, ORACLE_ROOT, ORACLE_NONE,
 	ORACLE_PAUSE, ORACLE_OVERFLOW, ORACLE_UNDERFLOW, ORACLE_ERROR,
@@ -61,7 +77,7 @@ struct oracle_state {
 	struct oracle *o;
 	unsigned long index, last;
 	enum oracle_status status;
-	int error;                /* errno (negative) when status == ORACLE_ERROR */
+	int error;                /* errno (negative) when status == ORACLE_ERROR, else 0 */
 };
 
 void oracle_state_init(struct oracle_state *s, struct oracle *o, unsigned long first, unsigned long last);
@@ -71,6 +87,8 @@ void oracle_state_set_range_keep(struct oracle_state *s, unsigned long first, un
 void oracle_state_reset(struct oracle_state *s);
 void oracle_state_pause(struct oracle_state *s);
 
+/* mas_walk, mas_find, mas_next, mas_prev: exactly docs/semantics.md. The _range, _rev forms and
+ * the gap searches: oracle/SEMANTICS-EXTRA.md. Reads never modify the tree. */
 void *oracle_state_walk(struct oracle_state *s);
 void *oracle_state_find(struct oracle_state *s, unsigned long max);
 void *oracle_state_find_range(struct oracle_state *s, unsigned long max);
@@ -80,6 +98,10 @@ void *oracle_state_next(struct oracle_state *s, unsigned long max);
 void *oracle_state_next_range(struct oracle_state *s, unsigned long max);
 void *oracle_state_prev(struct oracle_state *s, unsigned long min);
 void *oracle_state_prev_range(struct oracle_state *s, unsigned long min);
+/* Gap searches ignore the state's previous position (as if mas_reset came first). 0: [index,last]
+ * is the window, status active (node) / root (root entry) / none (empty). -EINVAL: state untouched.
+ * -EBUSY: node tree -> status error (error = -EBUSY), [index,last] = [min,max]; root-entry tree ->
+ * status root, index/last untouched. */
 int oracle_state_empty_area(struct oracle_state *s, unsigned long min, unsigned long max, unsigned long size);
 int oracle_state_empty_area_rev(struct oracle_state *s, unsigned long min, unsigned long max, unsigned long size);
 

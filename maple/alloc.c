@@ -1,0 +1,120 @@
+/* alloc.c - the one place nodes come from and go back to. Counts allocations globally (for
+ * mt_alloc_stats) and per tree (for the validator's alloc-balance check). Every free is a real
+ * free(); a slab-like cache comes later. Never touches a node's contents beyond zeroing it. */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_ulong alloc_allocated;
+static atomic_ulong alloc_freed;
+
+/* Per-tree live counts, keyed by the tree's address: a small chained hash table. */
+#define ALLOC_BUCKETS 64
+
+struct alloc_owner {
+	const struct maple_tree *mt;
+	unsigned long live;
+	struct alloc_owner *next;
+};
+
+static struct alloc_owner *alloc_owners[ALLOC_BUCKETS];
+static pthread_mutex_t alloc_owner_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct alloc_owner **alloc_owner_slot(const struct maple_tree *mt)
+{
+	uintptr_t h = ((uintptr_t)mt >> 4) * 0x9E3779B97F4A7C15ULL;
+	struct alloc_owner **pp = &alloc_owners[h >> 58];
+
+	while (*pp && (*pp)->mt != mt)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Add @delta to @mt's live count; drops the record when it reaches zero. */
+static void alloc_owner_add(const struct maple_tree *mt, long delta)
+{
+	struct alloc_owner **pp, *o;
+
+	pthread_mutex_lock(&alloc_owner_lock);
+	pp = alloc_owner_slot(mt);
+	o = *pp;
+	if (!o && delta > 0) {
+		o = calloc(1, sizeof(*o));
+		if (o) {
+			o->mt = mt;
+			*pp = o;
+		}
+	}
+	if (o) {
+		o->live += (unsigned long)delta;
+		if (o->live == 0) {
+			*pp = o->next;
+			free(o);
+		}
+	}
+	pthread_mutex_unlock(&alloc_owner_lock);
+}
+
+struct maple_node *alloc_node(struct maple_tree *mt)
+{
+	struct maple_node *node = aligned_alloc(MAPLE_NODE_SIZE, MAPLE_NODE_SIZE);
+
+	if (!node)
+		return NULL;
+	memset(node, 0, sizeof(*node));
+	atomic_fetch_add(&alloc_allocated, 1);
+	alloc_owner_add(mt, 1);
+	return node;
+}
+
+void alloc_free_node(struct maple_tree *mt, struct maple_node *node)
+{
+	if (!node)
+		return;
+	atomic_fetch_add(&alloc_freed, 1);
+	alloc_owner_add(mt, -1);
+	free(node);
+}
+
+/* The number of nodes allocated for @mt and not yet freed. */
+unsigned long alloc_tree_live(const struct maple_tree *mt)
+{
+	struct alloc_owner *o;
+	unsigned long live;
+
+	pthread_mutex_lock(&alloc_owner_lock);
+	o = *alloc_owner_slot(mt);
+	live = o ? o->live : 0;
+	pthread_mutex_unlock(&alloc_owner_lock);
+	return live;
+}
+
+/* A tree (re)initialised at this address starts with no nodes: whatever the old tree there
+ * still owned is leaked (and stays visible in the global counters), not charged to the new one. */
+void alloc_tree_forget(const struct maple_tree *mt)
+{
+	struct alloc_owner **pp, *o;
+
+	pthread_mutex_lock(&alloc_owner_lock);
+	pp = alloc_owner_slot(mt);
+	o = *pp;
+	if (o) {
+		*pp = o->next;
+		free(o);
+	}
+	pthread_mutex_unlock(&alloc_owner_lock);
+}
+
+/**
+ * mt_alloc_stats() - read the node allocator's counters.
+ * @stats: filled with the nodes allocated and freed since start-up and the difference (live).
+ */
+void mt_alloc_stats(struct mt_alloc_stats *stats)
+{
+	stats->allocated = atomic_load(&alloc_allocated);
+	stats->freed = atomic_load(&alloc_freed);
+	stats->live = stats->allocated - stats->freed;
+}

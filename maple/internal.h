@@ -1,0 +1,50 @@
+/* internal.h - private to maple/: the functions the library's files share with each other.
+ * Never included by users or by the harness; the public API is <maple/maple_tree.h>. */
+#ifndef MAPLE_INTERNAL_H
+#define MAPLE_INTERNAL_H
+
+#include "node.h"
+
+#include <stddef.h>
+
+/* ---- alloc.c: every node comes from here; counted globally and per tree ---- */
+struct maple_node *alloc_node(struct maple_tree *mt);
+void alloc_free_node(struct maple_tree *mt, struct maple_node *node);
+unsigned long alloc_tree_live(const struct maple_tree *mt);
+void alloc_tree_forget(const struct maple_tree *mt);
+
+/* ---- node.c: whole-node reads and writes ---- */
+unsigned char node_read(const struct maple_enode *enode, unsigned long min, unsigned long max,
+			struct node_range *out);
+void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned char n, unsigned long max);
+void node_free_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned long max);
+size_t range_apply(const struct node_range *in, size_t n, unsigned long first, unsigned long last,
+		   void *entry, struct node_range *out);
+
+/* ---- walk.c: descending and moving between leaves ---- */
+struct walk_level {
+	struct maple_enode *enode;
+	unsigned long min, max;
+	unsigned char end;
+	unsigned char slot;      /* the slot taken at this level (the leaf: the slot of the index) */
+};
+
+struct walk_path {
+	unsigned char height;
+	struct walk_level lv[MAPLE_HEIGHT_MAX];
+};
+
+void walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path);
+void *walk_leaf(struct ma_state *mas);
+bool walk_next_leaf(struct ma_state *mas);
+bool walk_prev_leaf(struct ma_state *mas);
+
+/* ---- write.c / split.c / rebuild.c ---- */
+int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry);
+void wr_set_height(struct maple_tree *mt, unsigned int height);
+void wr_debug_validate(struct maple_tree *mt);
+int split_store(struct maple_tree *mt, struct walk_path *path, struct node_range *items, unsigned char n);
+int rebuild_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry);
+int rebuild_from_ranges(struct maple_tree *mt, const struct node_range *r, size_t n);
+
+#endif

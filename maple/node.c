@@ -1,0 +1,105 @@
+/* node.c - whole-node reads and writes: a node's contents as a list of ranges and back, freeing a
+ * subtree, and applying one store to a list of ranges. Never publishes a node into a tree: callers
+ * decide where the nodes go. */
+#include "internal.h"
+
+#include <string.h>
+
+/* Read the node's ranges into @out (16 entries); returns how many there are. */
+unsigned char node_read(const struct maple_enode *enode, unsigned long min, unsigned long max,
+			struct node_range *out)
+{
+	const struct maple_node *node = mte_to_node(enode);
+	unsigned char end = node_data_end(node, max);
+	unsigned char i;
+
+	for (i = 0; i <= end; i++) {
+		out[i].first = node_slot_min(node, i, min);
+		out[i].last = node_slot_max(node, i, end, max);
+		out[i].entry = node->slot[i];
+	}
+	return (unsigned char)(end + 1);
+}
+
+/* Rewrite the node from @n (1..16) ranges ending at @max: pivots, slots, metadata, and the parent
+ * pointers of the children of an internal node. Unused pivots and slots become zero. */
+void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned char n, unsigned long max)
+{
+	struct maple_node *node = mte_to_node(enode);
+	bool leaf = mte_is_leaf(enode);
+	unsigned char i;
+
+	memset(node->pivot, 0, sizeof(node->pivot));
+	memset(node->slot, 0, sizeof(node->slot));
+	for (i = 0; i < n; i++) {
+		node->slot[i] = r[i].entry;
+		if (i < MAPLE_RANGE64_PIVOTS)
+			node->pivot[i] = i + 1 == n ? max : r[i].last;
+		if (!leaf)
+			node_set_parent(mte_to_node(r[i].entry), node, i);
+	}
+	if (n < MAPLE_RANGE64_SLOTS)
+		node->meta.end = (unsigned char)(n - 1);
+}
+
+/* Free the subtree under @enode (whose max is @max), children first. */
+void node_free_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned long max)
+{
+	struct maple_node *node = mte_to_node(enode);
+
+	if (!mte_is_leaf(enode)) {
+		unsigned char end = node_data_end(node, max);
+		unsigned char i;
+
+		for (i = 0; i <= end; i++)
+			node_free_tree(mt, node->slot[i], node_slot_max(node, i, end, max));
+	}
+	alloc_free_node(mt, node);
+}
+
+static size_t range_push(struct node_range *out, size_t k, unsigned long first, unsigned long last,
+			 void *entry)
+{
+	if (k && !entry && !out[k - 1].entry) {
+		out[k - 1].last = last;     /* NULL ranges never sit side by side */
+		return k;
+	}
+	out[k].first = first;
+	out[k].last = last;
+	out[k].entry = entry;
+	return k + 1;
+}
+
+/* Store @entry over [@first, @last] in the consecutive ranges @in[0..n) (which cover it): cut the
+ * overlapped ranges, keep their uncovered parts, insert the new range, merge NULL neighbours.
+ * @out has room for n + 2 ranges; returns how many it got. */
+size_t range_apply(const struct node_range *in, size_t n, unsigned long first, unsigned long last,
+		   void *entry, struct node_range *out)
+{
+	bool stored = false;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct node_range *r = &in[i];
+
+		if (r->last < first || r->first > last) {
+			if (r->first > last && !stored) {
+				k = range_push(out, k, first, last, entry);
+				stored = true;
+			}
+			k = range_push(out, k, r->first, r->last, r->entry);
+			continue;
+		}
+		if (r->first < first)
+			k = range_push(out, k, r->first, first - 1, r->entry);
+		if (!stored) {
+			k = range_push(out, k, first, last, entry);
+			stored = true;
+		}
+		if (r->last > last)
+			k = range_push(out, k, last + 1, r->last, r->entry);
+	}
+	if (!stored)
+		k = range_push(out, k, first, last, entry);
+	return k;
+}

@@ -1,0 +1,164 @@
+/* node.h - private to maple/: the 256-byte node, its pointer encodings and the small helpers every
+ * file uses to read one. Nothing here allocates, locks or changes a tree; it only reads and encodes.
+ * The layout follows docs/reference §1 (leaf_64 / range_64), written in our own words. */
+#ifndef MAPLE_NODE_H
+#define MAPLE_NODE_H
+
+#include <maple/maple_tree.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAPLE_NODE_SIZE 256
+#define MAPLE_RANGE64_SLOTS 16
+#define MAPLE_RANGE64_PIVOTS 15
+#define MAPLE_MIN_END 6              /* a non-root, non-rightmost node ends at offset >= 6 */
+#define MAPLE_NODE_MASK 255UL
+#define MAPLE_ENODE_NULL 0x04UL      /* always set in an encoded node */
+#define MAPLE_ENODE_TYPE_SHIFT 3
+#define MAPLE_ENODE_TYPE_MASK 0x0FUL
+#define MAPLE_ROOT_NODE 0x02UL       /* tag of a node in mt->ma_root */
+#define MAPLE_PARENT_ROOT 0x01UL     /* the root node's parent is the tree | 1 */
+#define MAPLE_PARENT_RANGE64 0x06UL  /* parent kind bits of a non-root node */
+#define MAPLE_PARENT_SLOT_SHIFT 3
+#define MAPLE_PARENT_SLOT_MASK 0xF8UL
+
+enum maple_type { maple_dense, maple_leaf_64, maple_range_64, maple_arange_64 };
+
+struct maple_metadata {
+	unsigned char end;
+	unsigned char gap;
+};
+
+/* One node: parent, 15 pivots, 16 slots. While the node is not full, the last slot's storage
+ * holds the metadata (its end offset) instead of an entry. */
+struct maple_node {
+	void *parent;
+	unsigned long pivot[MAPLE_RANGE64_PIVOTS];
+	union {
+		void *slot[MAPLE_RANGE64_SLOTS];
+		struct {
+			void *pad[MAPLE_RANGE64_SLOTS - 1];
+			struct maple_metadata meta;
+		};
+	};
+};
+
+_Static_assert(sizeof(struct maple_node) == MAPLE_NODE_SIZE, "a node is 256 bytes");
+
+/* One range of a node's contents: [first, last] -> entry (a user entry or a child enode). */
+struct node_range {
+	unsigned long first, last;
+	void *entry;
+};
+
+/* ---- encoded nodes ---- */
+static inline struct maple_node *mte_to_node(const struct maple_enode *enode)
+{
+	return (struct maple_node *)((uintptr_t)enode & ~MAPLE_NODE_MASK);
+}
+
+static inline enum maple_type mte_type(const struct maple_enode *enode)
+{
+	return (enum maple_type)(((uintptr_t)enode >> MAPLE_ENODE_TYPE_SHIFT) & MAPLE_ENODE_TYPE_MASK);
+}
+
+static inline struct maple_enode *mt_mk_enode(struct maple_node *node, enum maple_type type)
+{
+	return (struct maple_enode *)((uintptr_t)node | ((uintptr_t)type << MAPLE_ENODE_TYPE_SHIFT) |
+				      MAPLE_ENODE_NULL);
+}
+
+static inline bool mte_is_leaf(const struct maple_enode *enode)
+{
+	return mte_type(enode) < maple_range_64;
+}
+
+/* ---- the root pointer ---- */
+static inline bool root_is_node(const void *root)
+{
+	return xa_is_internal(root) && (uintptr_t)root > MAPLE_RESERVED_RANGE;
+}
+
+static inline struct maple_enode *root_to_enode(const void *root)
+{
+	return (struct maple_enode *)((uintptr_t)root & ~MAPLE_ROOT_NODE);
+}
+
+static inline void *enode_to_root(struct maple_enode *enode)
+{
+	return (void *)((uintptr_t)enode | MAPLE_ROOT_NODE);
+}
+
+/* Internal nodes are range_64 in every tree for now (arange_64 comes with gap tracking). */
+static inline enum maple_type tree_internal_type(const struct maple_tree *mt)
+{
+	(void)mt;
+	return maple_range_64;
+}
+
+/* ---- parent pointers ---- */
+static inline bool node_is_root(const struct maple_node *node)
+{
+	return (uintptr_t)node->parent & MAPLE_PARENT_ROOT;
+}
+
+static inline struct maple_node *node_parent(const struct maple_node *node)
+{
+	return (struct maple_node *)((uintptr_t)node->parent & ~MAPLE_NODE_MASK);
+}
+
+static inline unsigned char node_parent_slot(const struct maple_node *node)
+{
+	return (unsigned char)(((uintptr_t)node->parent & MAPLE_PARENT_SLOT_MASK) >> MAPLE_PARENT_SLOT_SHIFT);
+}
+
+static inline void node_set_parent(struct maple_node *node, struct maple_node *parent, unsigned char slot)
+{
+	node->parent = (void *)((uintptr_t)parent | ((uintptr_t)slot << MAPLE_PARENT_SLOT_SHIFT) |
+				MAPLE_PARENT_RANGE64);
+}
+
+static inline void node_set_root_parent(struct maple_node *node, struct maple_tree *mt)
+{
+	node->parent = (void *)((uintptr_t)mt | MAPLE_PARENT_ROOT);
+}
+
+/* ---- reading a node ---- */
+
+/* The offset of the last used slot (reference §1.4): metadata while the node is not full,
+ * otherwise 14 or 15 depending on whether the last pivot is the node's max. */
+static inline unsigned char node_data_end(const struct maple_node *node, unsigned long max)
+{
+	unsigned long last = node->pivot[MAPLE_RANGE64_PIVOTS - 1];
+
+	if (last == 0)
+		return node->meta.end;
+	if (last == max)
+		return MAPLE_RANGE64_PIVOTS - 1;
+	return MAPLE_RANGE64_PIVOTS;
+}
+
+/* Upper bound of slot @i of a node whose data ends at @end and whose max is @max. */
+static inline unsigned long node_slot_max(const struct maple_node *node, unsigned char i,
+					  unsigned char end, unsigned long max)
+{
+	return i < end ? node->pivot[i] : max;
+}
+
+/* Lower bound of slot @i of a node whose min is @min. */
+static inline unsigned long node_slot_min(const struct maple_node *node, unsigned char i, unsigned long min)
+{
+	return i ? node->pivot[i - 1] + 1 : min;
+}
+
+/* The offset of the slot holding @index (the node covers it). */
+static inline unsigned char node_find_slot(const struct maple_node *node, unsigned long index, unsigned char end)
+{
+	unsigned char i = 0;
+
+	while (i < end && node->pivot[i] < index)
+		i++;
+	return i;
+}
+
+#endif

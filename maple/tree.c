@@ -1,0 +1,147 @@
+/* tree.c - the tree's life cycle and the normal-API writers: init, lock, store, insert, erase,
+ * destroy. Each writer checks its arguments, takes the lock, calls the store path and validates in
+ * debug builds. Never reaches into nodes itself. */
+#include "internal.h"
+
+/**
+ * mt_init_flags() - initialise an empty tree.
+ * @mt: the tree. @flags: MT_FLAGS_* (the height bits are ignored).
+ *
+ * The internal lock is set up unless MT_FLAGS_LOCK_EXTERN. MT_FLAGS_ALLOC_RANGE trees are accepted
+ * but still use range_64 internal nodes (gap tracking comes later).
+ */
+void mt_init_flags(struct maple_tree *mt, unsigned int flags)
+{
+	mt->ma_flags = flags & ~MT_FLAGS_HEIGHT_MASK;
+	mt->ma_root = NULL;
+	mt->ma_external_lock = NULL;
+	if (!mt_external_lock(mt))
+		pthread_mutex_init(&mt->ma_lock, NULL);
+	alloc_tree_forget(mt);
+}
+
+/** mtree_lock() - take the tree's internal lock (nothing with MT_FLAGS_LOCK_EXTERN). */
+void mtree_lock(struct maple_tree *mt)
+{
+	if (!mt_external_lock(mt))
+		pthread_mutex_lock(&mt->ma_lock);
+}
+
+/** mtree_unlock() - release the tree's internal lock (nothing with MT_FLAGS_LOCK_EXTERN). */
+void mtree_unlock(struct maple_tree *mt)
+{
+	if (!mt_external_lock(mt))
+		pthread_mutex_unlock(&mt->ma_lock);
+}
+
+/* End of every normal-API write: validate (debug builds), then unlock. */
+static void tree_write_done(struct maple_tree *mt)
+{
+	wr_debug_validate(mt);
+	mtree_unlock(mt);
+}
+
+/**
+ * mtree_store_range() - store @entry over [@first, @last], cutting whatever was there.
+ * @mt: the tree; takes the lock. @gfp: allocation flags (unused: allocations never block).
+ *
+ * Return: 0; -EINVAL for an advanced entry or @first > @last; -ENOMEM (tree unchanged).
+ */
+int mtree_store_range(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp)
+{
+	int ret;
+
+	(void)gfp;
+	if (xa_is_advanced(entry) || first > last)
+		return -EINVAL;
+	mtree_lock(mt);
+	ret = wr_store(mt, first, last, entry);
+	tree_write_done(mt);
+	return ret;
+}
+
+/** mtree_store() - mtree_store_range(@mt, @index, @index, @entry, @gfp). */
+int mtree_store(struct maple_tree *mt, unsigned long index, void *entry, gfp_t gfp)
+{
+	return mtree_store_range(mt, index, index, entry, gfp);
+}
+
+/* True when any index of [first, last] maps to a non-NULL entry (zero entries included). */
+static bool tree_range_busy(struct maple_tree *mt, unsigned long first, unsigned long last)
+{
+	MA_STATE(mas, mt, first, first);
+
+	if (mas_walk(&mas))
+		return true;
+	return mas.last < last;     /* the range after a NULL range is never NULL */
+}
+
+/**
+ * mtree_insert_range() - store @entry over [@first, @last] only if all of it is NULL now.
+ * @mt: the tree; takes the lock. @gfp: allocation flags (unused).
+ *
+ * Return: 0 (a NULL @entry stores nothing); -EINVAL as mtree_store_range(); -EEXIST if any index
+ * is in use; -ENOMEM.
+ */
+int mtree_insert_range(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp)
+{
+	int ret = 0;
+
+	(void)gfp;
+	if (xa_is_advanced(entry) || first > last)
+		return -EINVAL;
+	mtree_lock(mt);
+	if (tree_range_busy(mt, first, last))
+		ret = -EEXIST;
+	else if (entry)
+		ret = wr_store(mt, first, last, entry);
+	tree_write_done(mt);
+	return ret;
+}
+
+/** mtree_insert() - mtree_insert_range(@mt, @index, @index, @entry, @gfp). */
+int mtree_insert(struct maple_tree *mt, unsigned long index, void *entry, gfp_t gfp)
+{
+	return mtree_insert_range(mt, index, index, entry, gfp);
+}
+
+/**
+ * mtree_erase() - make the whole range holding @index NULL.
+ * @mt: the tree; takes the lock.
+ *
+ * Return: the range's entry as stored (zero entries included), or NULL.
+ */
+void *mtree_erase(struct maple_tree *mt, unsigned long index)
+{
+	MA_STATE(mas, mt, index, index);
+	void *entry;
+
+	mtree_lock(mt);
+	entry = mas_walk(&mas);
+	if (entry)
+		wr_store(mt, mas.index, mas.last, NULL);
+	tree_write_done(mt);
+	return entry;
+}
+
+/**
+ * __mt_destroy() - free every node; the tree becomes empty (other flags kept). Caller holds the lock.
+ * @mt: the tree.
+ */
+void __mt_destroy(struct maple_tree *mt)
+{
+	void *root = mt->ma_root;
+
+	mt->ma_root = NULL;
+	wr_set_height(mt, 0);
+	if (root_is_node(root))
+		node_free_tree(mt, root_to_enode(root), ULONG_MAX);
+}
+
+/** mtree_destroy() - __mt_destroy() under the tree's lock. */
+void mtree_destroy(struct maple_tree *mt)
+{
+	mtree_lock(mt);
+	__mt_destroy(mt);
+	tree_write_done(mt);
+}

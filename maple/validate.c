@@ -1,0 +1,249 @@
+/* validate.c - mt_validate_report / mt_validate: check every structural invariant of a tree and
+ * name the first one broken, with the node path from the root ("root/3/7"). Reads only; safe on a
+ * corrupted tree as far as it checks a pointer's encoding before following it. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct vctx {
+	struct maple_tree *mt;
+	unsigned int height;
+	unsigned long nodes;        /* reachable nodes */
+	unsigned long next_index;   /* where the next leaf range must start */
+	bool prev_null;             /* the previous leaf range was NULL */
+	bool done;                  /* a range ended at ULONG_MAX */
+	char path[8 * MAPLE_HEIGHT_MAX + 8];
+};
+
+static bool enode_well_formed(const void *enode)
+{
+	uintptr_t v = (uintptr_t)enode;
+
+	return v > MAPLE_NODE_MASK && (v & 7) == MAPLE_ENODE_NULL;
+}
+
+/* Pivots in order and within [min, max]; the end the readers compute matches the data. */
+static const char *validate_pivots(const struct maple_node *node, unsigned long min, unsigned long max,
+				   unsigned char end)
+{
+	unsigned char i;
+
+	for (i = 0; i < end && i < MAPLE_RANGE64_PIVOTS; i++) {
+		unsigned long p = node->pivot[i];
+
+		if (p < min)
+			return "pivot-bound";
+		if (p == max)
+			return "meta-end";       /* a slot before the end already reaches the max */
+		if (p > max)
+			return "pivot-bound";
+		if (i > 0 && p <= node->pivot[i - 1])
+			return "pivot-order";
+	}
+	if (end < MAPLE_RANGE64_PIVOTS && node->pivot[end] != max) {
+		for (i = 0; i < MAPLE_RANGE64_PIVOTS; i++) {
+			if (node->pivot[i] == max)
+				return "meta-end";
+		}
+		return "pivot-bound";
+	}
+	return NULL;
+}
+
+/* Nothing after the end but zero pivots, NULL slots, and the metadata word. */
+static const char *validate_after_end(const struct maple_node *node, unsigned char end)
+{
+	unsigned char i;
+
+	if (end >= MAPLE_RANGE64_PIVOTS)
+		return NULL;
+	for (i = (unsigned char)(end + 1); i < MAPLE_RANGE64_PIVOTS; i++) {
+		if (node->pivot[i])
+			return "pivot-after-end";
+	}
+	for (i = (unsigned char)(end + 1); i < MAPLE_RANGE64_SLOTS - 1; i++) {
+		if (node->slot[i])
+			return "slot-after-end";
+	}
+	if (node->meta.end != end)
+		return "meta-end";
+	if ((uintptr_t)node->slot[MAPLE_RANGE64_SLOTS - 1] != end)
+		return "slot-after-end";     /* stray bits beside the metadata */
+	return NULL;
+}
+
+static const char *validate_limits(const struct maple_node *node, unsigned long min, unsigned long max,
+				   unsigned char *endp)
+{
+	const char *fail;
+	unsigned char end;
+
+	if (node->pivot[MAPLE_RANGE64_PIVOTS - 1] == 0 && node->meta.end >= MAPLE_RANGE64_PIVOTS)
+		return "meta-end";
+	end = node_data_end(node, max);
+	fail = validate_pivots(node, min, max, end);
+	if (!fail)
+		fail = validate_after_end(node, end);
+	*endp = end;
+	return fail;
+}
+
+static const char *validate_parent(const struct vctx *c, const struct maple_node *node,
+				   const struct maple_node *parent, unsigned char pslot)
+{
+	if (!parent)
+		return node->parent == (void *)((uintptr_t)c->mt | MAPLE_PARENT_ROOT) ? NULL : "parent-pointer";
+	if (node_is_root(node) || node_parent(node) != parent ||
+	    ((uintptr_t)node->parent & 7) != MAPLE_PARENT_RANGE64)
+		return "parent-pointer";
+	if (node_parent_slot(node) != pslot)
+		return "parent-slot";
+	return NULL;
+}
+
+/* Per-range checks along the leaf sequence. */
+static const char *validate_leaf(struct vctx *c, const struct maple_node *node, unsigned long min,
+				 unsigned long max, unsigned char end)
+{
+	unsigned char i;
+
+	if (max != ULONG_MAX && !node->slot[end])
+		return "leaf-ends-null";
+	for (i = 0; i <= end; i++) {
+		void *entry = node->slot[i];
+		unsigned long first = node_slot_min(node, i, min);
+
+		if (c->done || first != c->next_index)
+			return "partition";
+		if (xa_is_advanced(entry))
+			return "advanced-entry";
+		if (!entry && c->prev_null)
+			return "sequential-nulls";
+		c->prev_null = !entry;
+		c->next_index = node_slot_max(node, i, end, max) + 1;
+		c->done = node_slot_max(node, i, end, max) == ULONG_MAX;
+	}
+	return NULL;
+}
+
+static const char *validate_node(struct vctx *c, const struct maple_enode *enode, unsigned long min,
+				 unsigned long max, unsigned int depth, const struct maple_node *parent,
+				 unsigned char pslot);
+
+static const char *validate_children(struct vctx *c, const struct maple_node *node, unsigned long min,
+				     unsigned long max, unsigned char end, unsigned int depth)
+{
+	size_t len = strlen(c->path);
+	unsigned char i;
+
+	if (depth == 0 && end < 1)
+		return "root-children";
+	for (i = 0; i <= end; i++) {
+		if (!node->slot[i])
+			return "empty-child";
+	}
+	for (i = 0; i <= end; i++) {
+		const char *fail;
+
+		snprintf(c->path + len, sizeof(c->path) - len, "/%u", i);
+		fail = validate_node(c, node->slot[i], node_slot_min(node, i, min),
+				     node_slot_max(node, i, end, max), depth + 1, node, i);
+		if (fail)
+			return fail;
+		c->path[len] = '\0';
+	}
+	return NULL;
+}
+
+static const char *validate_node(struct vctx *c, const struct maple_enode *enode, unsigned long min,
+				 unsigned long max, unsigned int depth, const struct maple_node *parent,
+				 unsigned char pslot)
+{
+	const struct maple_node *node;
+	enum maple_type type = mte_type(enode);
+	bool leaf = type == maple_leaf_64;
+	unsigned char end;
+	const char *fail;
+
+	if (!enode_well_formed(enode) || (type != maple_leaf_64 && type != tree_internal_type(c->mt)))
+		return "node-type";
+	if (leaf != (depth + 1 == c->height))
+		return "height";
+	node = mte_to_node(enode);
+	c->nodes++;
+	fail = validate_parent(c, node, parent, pslot);
+	if (!fail)
+		fail = validate_limits(node, min, max, &end);
+	if (fail)
+		return fail;
+	if (depth > 0 && max != ULONG_MAX && end < MAPLE_MIN_END)
+		return "occupancy";
+	if (leaf)
+		return validate_leaf(c, node, min, max, end);
+	return validate_children(c, node, min, max, end, depth);
+}
+
+/* Root pointer vs height, then the nodes, then the whole-sequence and allocator checks. */
+static const char *validate_tree(struct vctx *c)
+{
+	void *root = c->mt->ma_root;
+	const char *fail;
+
+	if (!root_is_node(root)) {
+		if (c->height != 0)
+			return "height";
+		if (xa_is_internal(root))
+			return "root-entry";
+		return alloc_tree_live(c->mt) ? "alloc-balance" : NULL;
+	}
+	if (c->height == 0 || c->height > MAPLE_HEIGHT_MAX)
+		return "height";
+	if (((uintptr_t)root & 3) != MAPLE_ROOT_NODE)
+		return "node-type";
+	fail = validate_node(c, root_to_enode(root), 0, ULONG_MAX, 0, NULL, 0);
+	if (fail)
+		return fail;
+	if (!c->done)
+		return "partition";
+	if (c->nodes != alloc_tree_live(c->mt))
+		return "alloc-balance";
+	return NULL;
+}
+
+/**
+ * mt_validate_report() - check every invariant of @mt.
+ * @mt: the tree; the caller holds the lock (or no writer runs).
+ * @where: receives the node path of the failure ("root/3/7"); may be NULL.
+ * @where_len: size of @where.
+ *
+ * Return: NULL if the tree is sound, else the stable name of the first broken invariant.
+ */
+const char *mt_validate_report(struct maple_tree *mt, char *where, size_t where_len)
+{
+	struct vctx c = { .mt = mt, .height = mt_height(mt) };
+	const char *fail;
+
+	strcpy(c.path, "root");
+	fail = validate_tree(&c);
+	if (where && where_len)
+		snprintf(where, where_len, "%s", fail ? c.path : "");
+	return fail;
+}
+
+/**
+ * mt_validate() - mt_validate_report(), and on failure print the failure and a dump to stderr
+ * and abort().
+ * @mt: the tree.
+ */
+void mt_validate(struct maple_tree *mt)
+{
+	char where[8 * MAPLE_HEIGHT_MAX + 8];
+	const char *fail = mt_validate_report(mt, where, sizeof(where));
+
+	if (!fail)
+		return;
+	fprintf(stderr, "mt_validate: %s at %s\n", fail, where);
+	mt_dump_to(stderr, mt, mt_dump_hex);
+	abort();
+}

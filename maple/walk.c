@@ -1,0 +1,195 @@
+/* walk.c - read walks: from the root down to the leaf holding an index (mas_walk), and from one leaf
+ * to its neighbour by ascending through parent pointers and descending along the near edge.
+ * Never writes a node; only the maple state changes. */
+#include "internal.h"
+
+/* Record the path from the root to the leaf holding @index: each level's node, limits, end and the
+ * slot taken. The tree must be in node mode. */
+void walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
+{
+	struct maple_enode *enode = root_to_enode(mt->ma_root);
+	unsigned long min = 0, max = ULONG_MAX;
+	unsigned char d = 0;
+
+	for (;;) {
+		struct maple_node *node = mte_to_node(enode);
+		struct walk_level *lv = &path->lv[d];
+
+		lv->enode = enode;
+		lv->min = min;
+		lv->max = max;
+		lv->end = node_data_end(node, max);
+		lv->slot = node_find_slot(node, index, lv->end);
+		if (mte_is_leaf(enode))
+			break;
+		min = node_slot_min(node, lv->slot, min);
+		max = node_slot_max(node, lv->slot, lv->end, max);
+		enode = node->slot[lv->slot];
+		d++;
+	}
+	path->height = (unsigned char)(d + 1);
+}
+
+/* Point the state at the leaf level @lv (slot @offset) of a path; [index, last] := that slot. */
+static void *walk_set_leaf(struct ma_state *mas, const struct walk_level *lv, unsigned char depth,
+			   unsigned char offset)
+{
+	const struct maple_node *node = mte_to_node(lv->enode);
+
+	mas->node = lv->enode;
+	mas->min = lv->min;
+	mas->max = lv->max;
+	mas->end = lv->end;
+	mas->depth = depth;
+	mas->offset = offset;
+	mas->index = node_slot_min(node, offset, lv->min);
+	mas->last = node_slot_max(node, offset, lv->end, lv->max);
+	return node->slot[offset];
+}
+
+/* Descend to the leaf holding mas->index (node mode only); the state describes that range.
+ * The status is left alone. Returns the range's entry. */
+void *walk_leaf(struct ma_state *mas)
+{
+	struct walk_path path;
+	const struct walk_level *leaf;
+
+	walk_path_down(mas->tree, mas->index, &path);
+	leaf = &path.lv[path.height - 1];
+	return walk_set_leaf(mas, leaf, (unsigned char)(path.height - 1), leaf->slot);
+}
+
+/* Rebuild the path from the root to the state's leaf by following parent pointers up, then the
+ * limits of each level top-down (the root covers [0, ULONG_MAX]). Returns the leaf's level. */
+static unsigned char walk_path_up(const struct ma_state *mas, struct walk_path *path)
+{
+	struct maple_enode *chain[MAPLE_HEIGHT_MAX];
+	unsigned char slots[MAPLE_HEIGHT_MAX];
+	struct maple_enode *enode = mas->node;
+	enum maple_type itype = tree_internal_type(mas->tree);
+	unsigned char n = 0, d;
+	unsigned long min = 0, max = ULONG_MAX;
+
+	for (;;) {
+		struct maple_node *node = mte_to_node(enode);
+
+		chain[n] = enode;
+		if (node_is_root(node) || n + 1 == MAPLE_HEIGHT_MAX)
+			break;
+		slots[n] = node_parent_slot(node);
+		enode = mt_mk_enode(node_parent(node), itype);
+		n++;
+	}
+	for (d = 0; d <= n; d++) {
+		struct walk_level *lv = &path->lv[d];
+		const struct maple_node *node = mte_to_node(chain[n - d]);
+
+		lv->enode = chain[n - d];
+		lv->min = min;
+		lv->max = max;
+		lv->end = node_data_end(node, max);
+		lv->slot = d < n ? slots[n - d - 1] : mas->offset;
+		if (d < n) {
+			min = node_slot_min(node, lv->slot, min);
+			max = node_slot_max(node, lv->slot, lv->end, max);
+		}
+	}
+	path->height = (unsigned char)(n + 1);
+	return n;
+}
+
+/* From level @d of @path, take slot @slot and descend along the left (@right false) or right edge
+ * to a leaf, filling the path below @d. Returns the leaf's level. */
+static unsigned char walk_descend_edge(struct walk_path *path, unsigned char d, unsigned char slot, bool right)
+{
+	for (;;) {
+		struct walk_level *lv = &path->lv[d];
+		const struct maple_node *node = mte_to_node(lv->enode);
+		struct walk_level *next = &path->lv[d + 1];
+
+		lv->slot = slot;
+		if (mte_is_leaf(lv->enode))
+			return d;
+		next->enode = node->slot[slot];
+		next->min = node_slot_min(node, slot, lv->min);
+		next->max = node_slot_max(node, slot, lv->end, lv->max);
+		next->end = node_data_end(mte_to_node(next->enode), next->max);
+		slot = right ? next->end : 0;
+		d++;
+	}
+}
+
+/* Move the state to the first slot of the next leaf. False if the leaf is the rightmost. */
+bool walk_next_leaf(struct ma_state *mas)
+{
+	struct walk_path path;
+	unsigned char leaf = walk_path_up(mas, &path);
+	int d;
+
+	for (d = (int)leaf - 1; d >= 0; d--) {
+		if (path.lv[d].slot < path.lv[d].end)
+			break;
+	}
+	if (d < 0)
+		return false;
+	leaf = walk_descend_edge(&path, (unsigned char)d, (unsigned char)(path.lv[d].slot + 1), false);
+	walk_set_leaf(mas, &path.lv[leaf], leaf, 0);
+	return true;
+}
+
+/* Move the state to the last slot of the previous leaf. False if the leaf is the leftmost. */
+bool walk_prev_leaf(struct ma_state *mas)
+{
+	struct walk_path path;
+	unsigned char leaf = walk_path_up(mas, &path);
+	int d;
+
+	for (d = (int)leaf - 1; d >= 0; d--) {
+		if (path.lv[d].slot > 0)
+			break;
+	}
+	if (d < 0)
+		return false;
+	leaf = walk_descend_edge(&path, (unsigned char)d, (unsigned char)(path.lv[d].slot - 1), true);
+	walk_set_leaf(mas, &path.lv[leaf], leaf, path.lv[leaf].end);
+	return true;
+}
+
+/**
+ * mas_walk() - find the range holding mas->index, always starting from the root.
+ * @mas: the maple state; the caller holds RCU or the tree lock.
+ *
+ * Empty tree: NULL, [0, ULONG_MAX], ma_none. Root entry: index 0 gives the entry, [0, 0], ma_root;
+ * any other index NULL, [1, ULONG_MAX], ma_none. Node tree: the range's entry (NULL included),
+ * [index, last] := the range, ma_active.
+ */
+void *mas_walk(struct ma_state *mas)
+{
+	void *root = mas->tree->ma_root;
+
+	mas->node = NULL;
+	mas->min = 0;
+	mas->max = ULONG_MAX;
+	mas->depth = 0;
+	mas->offset = 0;
+	mas->end = 0;
+	if (!root) {
+		mas->status = ma_none;
+		mas->index = 0;
+		mas->last = ULONG_MAX;
+		return NULL;
+	}
+	if (!root_is_node(root)) {
+		if (mas->index == 0) {
+			mas->status = ma_root;
+			mas->last = 0;
+			return root;
+		}
+		mas->status = ma_none;
+		mas->index = 1;
+		mas->last = ULONG_MAX;
+		return NULL;
+	}
+	mas->status = ma_active;
+	return walk_leaf(mas);
+}
