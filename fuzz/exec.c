@@ -60,6 +60,39 @@ static void reset_states(struct exec *x)
 {
 	mas_reset(&x->mas);
 	oracle_state_reset(&x->os);
+	x->positioned = false;
+}
+
+static bool is_state_step(enum op_code code)
+{
+	return code == OP_MAS_WALK || code == OP_MAS_FIND || code == OP_MAS_NEXT || code == OP_MAS_PREV;
+}
+
+/* v6.12 can reach overflow/underflow straight from start (the limit was already passed) without
+ * ever pointing at a node; stepping on from there dereferences a NULL node, so a kernel caller
+ * must not do it, and neither does the harness: it resets such a state first
+ * (docs/semantics.md, "Unpositioned states"). */
+static void guard_unpositioned(struct exec *x, const struct op *op)
+{
+	enum oracle_status st = x->os.status;
+
+	if (!is_state_step(op->code) || x->positioned || (st != ORACLE_OVERFLOW && st != ORACLE_UNDERFLOW))
+		return;
+	if (x->opt->trace)
+		fprintf(x->opt->trace, "     (state reset first: overflow/underflow without a position)\n");
+	mas_reset(&x->mas);
+	oracle_state_reset(&x->os);
+}
+
+static void track_position(struct exec *x, const struct op *op)
+{
+	enum oracle_status st = x->os.status;
+
+	if (is_state_step(op->code))
+		x->positioned = st == ORACLE_ACTIVE ||
+				(x->positioned && (st == ORACLE_OVERFLOW || st == ORACLE_UNDERFLOW));
+	else if (op->code == OP_MAS_SET_RANGE || op->code == OP_MAS_RESET || op->code == OP_MAS_PAUSE)
+		x->positioned = false;
 }
 
 static bool exec_op(struct exec *x, const struct op *op)
@@ -72,12 +105,16 @@ static bool exec_op(struct exec *x, const struct op *op)
 		ops_format(op, text, sizeof(text));
 		fprintf(x->opt->trace, "op %lu: %s\n", x->op_number, text);
 	}
+	guard_unpositioned(x, op);
 	exec_run_oracle(x, op, &o);
+	track_position(x, op);
 	if (!x->with_maple)
 		return true;
 	exec_run_maple(x, op, &m);
 	if (!check_observations(x, op, &m, &o))
 		return false;
+	if (x->opt->trace)
+		trace_result(x->opt->trace, op, &m);
 	if (ops_table[op->code].writes) {
 		reset_states(x);
 		if (!check_mode(x, op))

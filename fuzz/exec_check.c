@@ -190,3 +190,30 @@ bool check_leaks(struct exec *x, const struct op *op)
 	mt_alloc_stats(&st);
 	return !differ_ulong(x, op, "leak", x->live_at_start, st.live);
 }
+
+/* One line for the trace: what the op returned (both sides agreed on it). */
+void trace_result(FILE *out, const struct op *op, const struct observation *ob)
+{
+	char e[48];
+
+	switch (op->code) {
+	case OP_STORE_RANGE: case OP_STORE: case OP_INSERT_RANGE: case OP_INSERT:
+		fprintf(out, "     -> %d\n", ob->ret);
+		break;
+	case OP_ERASE: case OP_LOAD: case OP_NEXT: case OP_PREV:
+		fprintf(out, "     -> %s\n", ops_format_ptr(ob->entry, e, sizeof(e)));
+		break;
+	case OP_FIND: case OP_FIND_AFTER:
+		fprintf(out, "     -> %s, index %lu\n", ops_format_ptr(ob->entry, e, sizeof(e)), ob->index);
+		break;
+	case OP_FOR_EACH:
+		fprintf(out, "     -> %u entries\n", ob->steps);
+		break;
+	case OP_MAS_WALK: case OP_MAS_FIND: case OP_MAS_NEXT: case OP_MAS_PREV:
+		fprintf(out, "     -> %s [%lu, %lu] %s\n", ops_format_ptr(ob->entry, e, sizeof(e)), ob->index,
+			ob->last, status_name(ob->status));
+		break;
+	default:
+		break;
+	}
+}

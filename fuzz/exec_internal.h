@@ -33,6 +33,7 @@ struct exec {
 	unsigned line;
 	unsigned long live_at_start;
 	bool with_maple;        /* false: oracle only (decoding) */
+	bool positioned;        /* the kernel's state would point at a node (see exec.c) */
 };
 
 void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob);
@@ -44,6 +45,7 @@ bool check_mode(struct exec *x, const struct op *op);
 bool check_validate(struct exec *x, const struct op *op);
 bool check_contents(struct exec *x, const struct op *op);
 bool check_leaks(struct exec *x, const struct op *op);
+void trace_result(FILE *out, const struct op *op, const struct observation *ob);
 bool check_fail(struct exec *x, const struct op *op, const char *check, const char *expected,
 		const char *got);
 

@@ -96,7 +96,10 @@ static int replay_dir(struct replay *rp, const char *dir)
 		char path[4096];
 		struct stat st;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		size_t n = strlen(dir);
+
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(n > 1 && dir[n - 1] == '/' ? n - 1 : n), dir,
+			 names[i]->d_name);
 		if (!skipped_name(names[i]->d_name) && !stat(path, &st) && S_ISREG(st.st_mode)) {
 			int rc = replay_file(rp, path);
 
