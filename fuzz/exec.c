@@ -146,21 +146,8 @@ static int exec_finish(struct exec *x)
 static bool nth_range(void *ctx, unsigned long n, unsigned long *first, unsigned long *last)
 {
 	struct exec *x = ctx;
-	unsigned long count = x->oracle.nr_ranges, index = 0;
 
-	if (!count)
-		return false;
-	n %= count;
-	/* Ranges are few (bounded by the op count); a walk from the start keeps this obviously right. */
-	for (;;) {
-		void *e = oracle_range(&x->oracle, index, first, last);
-
-		if (e && n-- == 0)
-			return true;
-		if (*last == ULONG_MAX)
-			return false;
-		index = *last + 1;
-	}
+	return x->oracle.nr_ranges && oracle_nth_range(&x->oracle, n % x->oracle.nr_ranges, first, last);
 }
 
 static int run_bytes(const uint8_t *data, size_t size, const struct exec_options *opt,

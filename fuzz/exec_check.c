@@ -98,12 +98,14 @@ static bool differ_steps(struct exec *x, const struct op *op, const struct obser
 	char check[32];
 
 	for (unsigned i = 0; i < m->steps && i < o->steps; i++) {
-		snprintf(check, sizeof(check), "step%u-entry", i);
-		if (differ_ptr(x, op, check, o->step_entry[i], m->step_entry[i]))
-			return true;
-		snprintf(check, sizeof(check), "step%u-index", i);
-		if (differ_ulong(x, op, check, o->step_index[i], m->step_index[i]))
-			return true;
+		if (o->step_entry[i] != m->step_entry[i]) {
+			snprintf(check, sizeof(check), "step%u-entry", i);
+			return differ_ptr(x, op, check, o->step_entry[i], m->step_entry[i]);
+		}
+		if (o->step_index[i] != m->step_index[i]) {
+			snprintf(check, sizeof(check), "step%u-index", i);
+			return differ_ulong(x, op, check, o->step_index[i], m->step_index[i]);
+		}
 	}
 	return differ_ulong(x, op, "steps", o->steps, m->steps);
 }

@@ -13,7 +13,8 @@ struct vctx {
 	unsigned long next_index;   /* where the next leaf range must start */
 	bool prev_null;             /* the previous leaf range was NULL */
 	bool done;                  /* a range ended at ULONG_MAX */
-	char path[8 * MAPLE_HEIGHT_MAX + 8];
+	unsigned char slots[MAPLE_HEIGHT_MAX + 1];   /* slot taken at each depth on the way down */
+	unsigned int path_len;      /* entries of slots[] that lead to the node being checked */
 };
 
 static bool enode_well_formed(const void *enode)
@@ -134,7 +135,6 @@ static const char *validate_node(struct vctx *c, const struct maple_enode *enode
 static const char *validate_children(struct vctx *c, const struct maple_node *node, unsigned long min,
 				     unsigned long max, unsigned char end, unsigned int depth)
 {
-	size_t len = strlen(c->path);
 	unsigned char i;
 
 	if (depth == 0 && end < 1)
@@ -146,12 +146,13 @@ static const char *validate_children(struct vctx *c, const struct maple_node *no
 	for (i = 0; i <= end; i++) {
 		const char *fail;
 
-		snprintf(c->path + len, sizeof(c->path) - len, "/%u", i);
+		c->slots[depth] = i;
+		c->path_len = depth + 1;
 		fail = validate_node(c, node->slot[i], node_slot_min(node, i, min),
 				     node_slot_max(node, i, end, max), depth + 1, node, i);
 		if (fail)
 			return fail;
-		c->path[len] = '\0';
+		c->path_len = depth;
 	}
 	return NULL;
 }
@@ -211,6 +212,19 @@ static const char *validate_tree(struct vctx *c)
 	return NULL;
 }
 
+/* The path is formatted only once something failed: validation runs after every write. */
+static void format_path(const struct vctx *c, const char *fail, char *where, size_t where_len)
+{
+	size_t at;
+
+	where[0] = '\0';
+	if (!fail)
+		return;
+	at = (size_t)snprintf(where, where_len, "root");
+	for (unsigned int d = 0; d < c->path_len && at < where_len; d++)
+		at += (size_t)snprintf(where + at, where_len - at, "/%u", c->slots[d]);
+}
+
 /**
  * mt_validate_report() - check every invariant of @mt.
  * @mt: the tree; the caller holds the lock (or no writer runs).
@@ -222,12 +236,10 @@ static const char *validate_tree(struct vctx *c)
 const char *mt_validate_report(struct maple_tree *mt, char *where, size_t where_len)
 {
 	struct vctx c = { .mt = mt, .height = mt_height(mt) };
-	const char *fail;
+	const char *fail = validate_tree(&c);
 
-	strcpy(c.path, "root");
-	fail = validate_tree(&c);
 	if (where && where_len)
-		snprintf(where, where_len, "%s", fail ? c.path : "");
+		format_path(&c, fail, where, where_len);
 	return fail;
 }
 

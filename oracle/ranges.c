@@ -109,3 +109,21 @@ void *oracle_range(const struct oracle *o, unsigned long index, unsigned long *f
 		*last = l;
 	return hit ? next->entry : NULL;
 }
+
+/* The n-th non-NULL range in index order (counting from 0), in O(log n) with JudyLByCount. */
+bool oracle_nth_range(const struct oracle *o, unsigned long n, unsigned long *first, unsigned long *last)
+{
+	Word_t key = 0;
+	PPvoid_t slot;
+	const struct oracle_range *r;
+
+	if (n >= o->nr_ranges)
+		return false;
+	slot = JudyLByCount(o->judy, n + 1, &key, PJE0);
+	if (!slot)
+		return false;
+	r = *slot;
+	*first = r->first;
+	*last = r->last;
+	return true;
+}

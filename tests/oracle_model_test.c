@@ -1444,11 +1444,43 @@ static void test_zero_entry(void **unused)
 	oracle_destroy(&o);
 }
 
+
+/* oracle_nth_range agrees with walking the ranges in order, and says no past the end. */
+static void test_nth_range(void **unused)
+{
+	struct oracle o;
+	unsigned long first, last, index = 0, n = 0, f2, l2;
+
+	(void)unused;
+	oracle_init(&o, 0);
+	assert_false(oracle_nth_range(&o, 0, &first, &last));
+	for (unsigned long i = 0; i < 40; i++)
+		assert_int_equal(oracle_store_range(&o, i * 7, i * 7 + (i % 3), (void *)((i << 1) | 1)), 0);
+	assert_int_equal(oracle_store_range(&o, ULONG_MAX - 2, ULONG_MAX, ORACLE_ZERO_ENTRY), 0);
+	for (;;) {
+		void *e = oracle_range(&o, index, &first, &last);
+
+		if (e) {
+			assert_true(oracle_nth_range(&o, n, &f2, &l2));
+			assert_int_equal(f2, first);
+			assert_int_equal(l2, last);
+			n++;
+		}
+		if (last == ULONG_MAX)
+			break;
+		index = last + 1;
+	}
+	assert_int_equal(n, 41);
+	assert_false(oracle_nth_range(&o, n, &f2, &l2));
+	oracle_destroy(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_modes_and_stores),
 		cmocka_unit_test(test_zero_entry),
+		cmocka_unit_test(test_nth_range),
 		cmocka_unit_test(test_state_table),
 		cmocka_unit_test(test_state_single_entry),
 		cmocka_unit_test(test_state_thirty_singletons),

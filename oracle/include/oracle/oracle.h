@@ -40,6 +40,9 @@ enum oracle_mode oracle_mode(const struct oracle *o);
  * tree [0,ULONG_MAX]. To visit every range: i = 0, then i = last + 1 until last == ULONG_MAX. */
 void *oracle_range(const struct oracle *o, unsigned long index, unsigned long *first, unsigned long *last);
 
+/* The n-th non-NULL range in index order (from 0); false if there are not that many. O(log n). */
+bool oracle_nth_range(const struct oracle *o, unsigned long n, unsigned long *first, unsigned long *last);
+
 /* Normal API (return values as in docs/semantics.md): 0 or -EINVAL / -EEXIST; never -ENOMEM
  * (the oracle aborts if malloc or Judy fails). */
 void *oracle_load(const struct oracle *o, unsigned long index);
