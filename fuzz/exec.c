@@ -6,8 +6,9 @@
 #include <string.h>
 #include <urcu/urcu-memb.h>
 
-/* Below this many ranges the whole tree is validated after every write. */
-#define SMALL_TREE_RANGES 48
+/* Up to this many ranges the whole tree is validated after every write; above it, the nodes the
+ * write could have touched after every write, and the whole tree every validate+1 ops. */
+#define SMALL_TREE_RANGES 16
 
 static void register_reader_once(void)
 {
@@ -44,7 +45,7 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	x->live_at_start = st.live;
 }
 
-static bool validation_due(struct exec *x, const struct op *op)
+static bool whole_validation_due(struct exec *x, const struct op *op)
 {
 	unsigned long period = 1UL + x->cfg.validate_period;
 
@@ -53,6 +54,29 @@ static bool validation_due(struct exec *x, const struct op *op)
 	if (!ops_table[op->code].writes)
 		return false;
 	return x->oracle.nr_ranges <= SMALL_TREE_RANGES || x->op_number % period == 0;
+}
+
+/* The indices whose nodes a write may change: its range (for erase, the range it empties) and one
+ * index either side, where NULL neighbours merge. Taken before the op runs. */
+static void write_span(struct exec *x, const struct op *op, unsigned long *first, unsigned long *last)
+{
+	*first = op->arg[0];
+	*last = ops_table[op->code].range ? op->arg[1] : op->arg[0];
+	if (op->code == OP_ERASE)
+		oracle_range(&x->oracle, op->arg[0], first, last);
+	if (*first)
+		(*first)--;
+	if (*last != ULONG_MAX)
+		(*last)++;
+}
+
+static bool validate_after(struct exec *x, const struct op *op, unsigned long first, unsigned long last)
+{
+	if (whole_validation_due(x, op))
+		return check_validate(x, op);
+	if (ops_table[op->code].writes && op->code != OP_DESTROY)
+		return check_validate_span(x, op, first, last);
+	return true;
 }
 
 /* A write through the normal API invalidates any state positioned in the tree. */
@@ -98,6 +122,7 @@ static void track_position(struct exec *x, const struct op *op)
 static bool exec_op(struct exec *x, const struct op *op)
 {
 	struct observation m, o;
+	unsigned long span_first, span_last;
 
 	if (x->opt->trace) {
 		char text[256];
@@ -106,6 +131,7 @@ static bool exec_op(struct exec *x, const struct op *op)
 		fprintf(x->opt->trace, "op %lu: %s\n", x->op_number, text);
 	}
 	guard_unpositioned(x, op);
+	write_span(x, op, &span_first, &span_last);
 	exec_run_oracle(x, op, &o);
 	track_position(x, op);
 	if (!x->with_maple)
@@ -120,7 +146,7 @@ static bool exec_op(struct exec *x, const struct op *op)
 		if (!check_mode(x, op))
 			return false;
 	}
-	if (validation_due(x, op) && !check_validate(x, op))
+	if (!validate_after(x, op, span_first, span_last))
 		return false;
 	if (op->code == OP_CHECK && !check_contents(x, op))
 		return false;

@@ -141,16 +141,30 @@ bool check_mode(struct exec *x, const struct op *op)
 	return check_fail(x, op, "mode", names[want], names[got]);
 }
 
-bool check_validate(struct exec *x, const struct op *op)
+static bool validate_verdict(struct exec *x, const struct op *op, const char *broken, const char *where)
 {
-	char where[128] = "";
 	char got[160];
-	const char *broken = mt_validate_report(&x->mt, where, sizeof(where));
 
 	if (!broken)
 		return true;
 	snprintf(got, sizeof(got), "%s@%s", broken, where[0] ? where : "tree");
 	return check_fail(x, op, "validate", "ok", got);
+}
+
+bool check_validate(struct exec *x, const struct op *op)
+{
+	char where[128] = "";
+	const char *broken = mt_validate_report(&x->mt, where, sizeof(where));
+
+	return validate_verdict(x, op, broken, where);
+}
+
+bool check_validate_span(struct exec *x, const struct op *op, unsigned long first, unsigned long last)
+{
+	char where[128] = "";
+	const char *broken = mt_validate_span(&x->mt, first, last, where, sizeof(where));
+
+	return validate_verdict(x, op, broken, where);
 }
 
 static void format_range(char *buf, size_t len, unsigned long first, unsigned long last, void *e)

@@ -43,6 +43,7 @@ bool check_observations(struct exec *x, const struct op *op, const struct observ
 			const struct observation *o);
 bool check_mode(struct exec *x, const struct op *op);
 bool check_validate(struct exec *x, const struct op *op);
+bool check_validate_span(struct exec *x, const struct op *op, unsigned long first, unsigned long last);
 bool check_contents(struct exec *x, const struct op *op);
 bool check_leaks(struct exec *x, const struct op *op);
 void trace_result(FILE *out, const struct op *op, const struct observation *ob);

@@ -13,6 +13,9 @@ struct vctx {
 	unsigned long next_index;   /* where the next leaf range must start */
 	bool prev_null;             /* the previous leaf range was NULL */
 	bool done;                  /* a range ended at ULONG_MAX */
+	bool partial;               /* only nodes meeting [span_first, span_last] are checked */
+	bool started;               /* a leaf has been checked (partial: the sequence starts there) */
+	unsigned long span_first, span_last;
 	unsigned char slots[MAPLE_HEIGHT_MAX + 1];   /* slot taken at each depth on the way down */
 	unsigned int path_len;      /* entries of slots[] that lead to the node being checked */
 };
@@ -111,6 +114,11 @@ static const char *validate_leaf(struct vctx *c, const struct maple_node *node, 
 
 	if (max != ULONG_MAX && !node->slot[end])
 		return "leaf-ends-null";
+	if (!c->started) {
+		c->started = true;
+		if (c->partial)
+			c->next_index = min;     /* the left neighbour leaf ends non-NULL: checked above */
+	}
 	for (i = 0; i <= end; i++) {
 		void *entry = node->slot[i];
 		unsigned long first = node_slot_min(node, i, min);
@@ -146,6 +154,9 @@ static const char *validate_children(struct vctx *c, const struct maple_node *no
 	for (i = 0; i <= end; i++) {
 		const char *fail;
 
+		if (c->partial && (node_slot_max(node, i, end, max) < c->span_first ||
+				   node_slot_min(node, i, min) > c->span_last))
+			continue;
 		c->slots[depth] = i;
 		c->path_len = depth + 1;
 		fail = validate_node(c, node->slot[i], node_slot_min(node, i, min),
@@ -203,7 +214,7 @@ static const char *validate_tree(struct vctx *c)
 	if (((uintptr_t)root & 3) != MAPLE_ROOT_NODE)
 		return "node-type";
 	fail = validate_node(c, root_to_enode(root), 0, ULONG_MAX, 0, NULL, 0);
-	if (fail)
+	if (fail || c->partial)
 		return fail;
 	if (!c->done)
 		return "partition";
@@ -236,6 +247,26 @@ static void format_path(const struct vctx *c, const char *fail, char *where, siz
 const char *mt_validate_report(struct maple_tree *mt, char *where, size_t where_len)
 {
 	struct vctx c = { .mt = mt, .height = mt_height(mt) };
+	const char *fail = validate_tree(&c);
+
+	if (where && where_len)
+		format_path(&c, fail, where, where_len);
+	return fail;
+}
+
+/**
+ * mt_validate_span() - mt_validate_report() restricted to the nodes whose range meets
+ * [@first, @last] (and the path to them): what a write to that range can have created or changed.
+ * Whole-tree checks (partition to ULONG_MAX, allocator balance) are left to mt_validate_report().
+ * @mt: the tree; the caller holds the lock. @where, @where_len: as for mt_validate_report().
+ *
+ * Return: NULL or the stable name of the first broken invariant.
+ */
+const char *mt_validate_span(struct maple_tree *mt, unsigned long first, unsigned long last, char *where,
+			     size_t where_len)
+{
+	struct vctx c = { .mt = mt, .height = mt_height(mt), .partial = true,
+			  .span_first = first, .span_last = last };
 	const char *fail = validate_tree(&c);
 
 	if (where && where_len)

@@ -652,6 +652,40 @@ static void test_dump(void **state)
 	mtree_destroy(&mt);
 }
 
+
+/* mt_validate_span checks the nodes meeting the span, and only those. */
+static void test_validate_span(void **state)
+{
+	DEFINE_MTREE(mt);
+	struct maple_node *root, *leaf;
+	unsigned long saved, leaf_min, leaf_max;
+	char where[300];
+	const char *fail;
+
+	(void)state;
+	mt_init(&mt);
+	for (unsigned long i = 0; i < 50; i++)
+		mtree_store(&mt, i * 2, P(i), GFP_KERNEL);
+	assert_int_equal(mt_height(&mt), 2);
+	root = mte_to_node(root_to_enode(mt.ma_root));
+	leaf = child_node(&mt, 1);
+	leaf_min = root->pivot[0] + 1;
+	leaf_max = root->pivot[1];
+	assert_null(mt_validate_span(&mt, 0, ULONG_MAX, where, sizeof(where)));
+
+	saved = leaf->pivot[3];
+	leaf->pivot[3] = leaf->pivot[2];
+	fail = mt_validate_span(&mt, leaf_min + 1, leaf_min + 1, where, sizeof(where));
+	assert_non_null(fail);
+	assert_string_equal(fail, "pivot-order");
+	assert_string_equal(where, "root/1");
+	assert_null(mt_validate_span(&mt, 0, leaf_min - 1, where, sizeof(where)));
+	assert_null(mt_validate_span(&mt, leaf_max + 1, ULONG_MAX, where, sizeof(where)));
+	leaf->pivot[3] = saved;
+	assert_null(mt_validate_span(&mt, leaf_min, leaf_max, where, sizeof(where)));
+	mtree_destroy(&mt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_state_single_entry),
 		cmocka_unit_test(test_state_more),
 		cmocka_unit_test(test_validator_catches),
+		cmocka_unit_test(test_validate_span),
 		cmocka_unit_test(test_dump),
 	};
 	int ret;

@@ -156,6 +156,9 @@ void mt_dump_to(FILE *out, const struct maple_tree *mt, enum mt_dump_format form
  * In MAPLE_DEBUG builds the library runs it after every write and aborts with a dump on failure. */
 const char *mt_validate_report(struct maple_tree *mt, char *where, size_t where_len);
 void mt_validate(struct maple_tree *mt);
+/* mt_validate_span: the same checks on the nodes whose range meets [first, last] only. */
+const char *mt_validate_span(struct maple_tree *mt, unsigned long first, unsigned long last, char *where,
+			     size_t where_len);
 
 /* ---- the node allocator's counters ---- */
 struct mt_alloc_stats { unsigned long allocated, freed, live; };
