@@ -1,0 +1,2 @@
+maplefuzz_unit_test(ops_codec_test)
+target_link_libraries(ops_codec_test PRIVATE fuzzcore)
