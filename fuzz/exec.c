@@ -159,6 +159,8 @@ static int exec_finish(struct exec *x)
 
 	if (x->with_maple && ok)
 		ok = check_validate(x, NULL) && check_contents(x, NULL);
+	if (x->with_maple && ok && x->opt->final_dump)
+		mt_dump_to(x->opt->final_dump, &x->mt, mt_dump_dec);
 	/* A tree that failed validation may be unsafe to walk: leave it (and its nodes) alone. */
 	if (x->with_maple && (ok || strcmp(x->res->failure.check, "validate"))) {
 		mtree_destroy(&x->mt);

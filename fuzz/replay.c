@@ -1,6 +1,6 @@
 /* maple-replay - reproduce maplefuzz inputs outside any fuzzing engine.
  *
- *   maple-replay [-v] [-q] FILE|DIR...
+ *   maple-replay [-v] [-q] [-d] FILE|DIR...
  *
  * Each FILE is a binary op stream (a corpus entry or a crash file) or a text op file starting with
  * "maplefuzz-ops v1". A DIR replays every file in it (names starting with '.', and *.txt / *.md
@@ -8,6 +8,7 @@
  * divergence is printed as a one-line signature, then the op and the tree dump.
  *   -v  print every op before it runs (the trace)
  *   -q  print only failures and the summary
+ *   -d  dump the final tree of every input that passes (decimal)
  * Exit: 0 all inputs agree, 1 a failure was reproduced, 2 bad usage or unreadable/malformed input. */
 #include <dirent.h>
 #include <errno.h>
@@ -21,13 +22,14 @@
 #include "tool_io.h"
 
 struct replay {
-	bool verbose, quiet;
+	bool verbose, quiet, dump;
 	unsigned passed, failed, bad;
 };
 
 static int replay_data(struct replay *rp, const char *path, const uint8_t *data, size_t size)
 {
-	struct exec_options opt = { .trace = rp->verbose ? stdout : NULL, .report = stdout };
+	struct exec_options opt = { .trace = rp->verbose ? stdout : NULL, .report = stdout,
+				    .final_dump = rp->dump ? stdout : NULL };
 	struct exec_result res;
 	int rc;
 
@@ -113,7 +115,7 @@ static int replay_dir(struct replay *rp, const char *dir)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: maple-replay [-v] [-q] FILE|DIR...\n");
+	fprintf(stderr, "usage: maple-replay [-v] [-q] [-d] FILE|DIR...\n");
 	return 2;
 }
 
@@ -122,9 +124,11 @@ int main(int argc, char **argv)
 	struct replay rp = { 0 };
 	int opt, worst = 0;
 
-	while ((opt = getopt(argc, argv, "vqh")) != -1) {
+	while ((opt = getopt(argc, argv, "vqdh")) != -1) {
 		if (opt == 'v')
 			rp.verbose = true;
+		else if (opt == 'd')
+			rp.dump = true;
 		else if (opt == 'q')
 			rp.quiet = true;
 		else
