@@ -64,6 +64,12 @@ static void write_span(struct exec *x, const struct op *op, unsigned long *first
 	*last = ops_table[op->code].range ? op->arg[1] : op->arg[0];
 	if (op->code == OP_ERASE)
 		oracle_range(&x->oracle, op->arg[0], first, last);
+	if (op->code == OP_MAS_STORE || op->code == OP_MAS_STORE_GFP) {
+		*first = x->os.index;
+		*last = x->os.last >= x->os.index ? x->os.last : x->os.index;
+	}
+	if (op->code == OP_MAS_ERASE)
+		oracle_range(&x->oracle, x->os.index, first, last);
 	if (*first)
 		(*first)--;
 	if (*last != ULONG_MAX)
@@ -89,7 +95,14 @@ static void reset_states(struct exec *x)
 
 static bool is_state_step(enum op_code code)
 {
-	return code == OP_MAS_WALK || code == OP_MAS_FIND || code == OP_MAS_NEXT || code == OP_MAS_PREV;
+	switch (code) {
+	case OP_MAS_WALK: case OP_MAS_FIND: case OP_MAS_NEXT: case OP_MAS_PREV:
+	case OP_MAS_FIND_RANGE: case OP_MAS_FIND_REV: case OP_MAS_FIND_RANGE_REV:
+	case OP_MAS_NEXT_RANGE: case OP_MAS_PREV_RANGE:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* v6.12 can reach overflow/underflow straight from start (the limit was already passed) without
@@ -115,8 +128,20 @@ static void track_position(struct exec *x, const struct op *op)
 	if (is_state_step(op->code))
 		x->positioned = st == ORACLE_ACTIVE ||
 				(x->positioned && (st == ORACLE_OVERFLOW || st == ORACLE_UNDERFLOW));
-	else if (op->code == OP_MAS_SET_RANGE || op->code == OP_MAS_RESET || op->code == OP_MAS_PAUSE)
+	else if (ops_table[op->code].keeps_state)
+		x->positioned = st == ORACLE_ACTIVE;
+	else if (op->code == OP_MAS_SET_RANGE || op->code == OP_MAS_RESET || op->code == OP_MAS_PAUSE ||
+		 op->code == OP_MAS_SET_RANGE_KEEP)
 		x->positioned = false;
+}
+
+/* mas_store performs no entry check, and the kernel reserves advanced entries (retry, internal
+ * values up to 1026) for itself: storing one is a caller error, so the harness never does. */
+static bool skipped(const struct op *op)
+{
+	void *e = ops_entry_ptr(op->entry);
+
+	return (op->code == OP_MAS_STORE || op->code == OP_MAS_STORE_GFP) && xa_is_advanced(e);
 }
 
 static bool exec_op(struct exec *x, const struct op *op)
@@ -130,6 +155,11 @@ static bool exec_op(struct exec *x, const struct op *op)
 		ops_format(op, text, sizeof(text));
 		fprintf(x->opt->trace, "op %lu: %s\n", x->op_number, text);
 	}
+	if (skipped(op)) {
+		if (x->opt->trace)
+			fprintf(x->opt->trace, "     (skipped: an advanced entry through mas_store is a caller error)\n");
+		return true;
+	}
 	guard_unpositioned(x, op);
 	write_span(x, op, &span_first, &span_last);
 	exec_run_oracle(x, op, &o);
@@ -142,13 +172,16 @@ static bool exec_op(struct exec *x, const struct op *op)
 	if (x->opt->trace)
 		trace_result(x->opt->trace, op, &m);
 	if (ops_table[op->code].writes) {
-		reset_states(x);
+		if (!ops_table[op->code].keeps_state)
+			reset_states(x);
 		if (!check_mode(x, op))
 			return false;
 	}
+	if (op->code == OP_DUP && !check_dup(x, op))
+		return false;
 	if (!validate_after(x, op, span_first, span_last))
 		return false;
-	if (op->code == OP_CHECK && !check_contents(x, op))
+	if (op->code == OP_CHECK && !check_contents(x, op, &x->mt))
 		return false;
 	return true;
 }
@@ -158,7 +191,7 @@ static int exec_finish(struct exec *x)
 	bool ok = !x->res->failure.failed;
 
 	if (x->with_maple && ok)
-		ok = check_validate(x, NULL) && check_contents(x, NULL);
+		ok = check_validate(x, NULL) && check_contents(x, NULL, &x->mt);
 	if (x->with_maple && ok && x->opt->final_dump)
 		mt_dump_to(x->opt->final_dump, &x->mt, mt_dump_dec);
 	/* A tree that failed validation may be unsafe to walk: leave it (and its nodes) alone. */

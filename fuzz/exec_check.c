@@ -188,9 +188,9 @@ static bool contents_differ(struct exec *x, const struct op *op, bool want_ok, u
 
 /* Compares the non-NULL ranges of both sides in order, which fixes the NULL ranges too (they are
  * the maximal gaps between them). One pass with mas_find on the tree: O(n). */
-bool check_contents(struct exec *x, const struct op *op)
+bool check_contents(struct exec *x, const struct op *op, struct maple_tree *mt)
 {
-	MA_STATE(mas, &x->mt, 0, 0);
+	MA_STATE(mas, mt, 0, 0);
 	unsigned long n = 0, count = x->oracle.nr_ranges, first, last;
 	void *got;
 
@@ -208,6 +208,27 @@ bool check_contents(struct exec *x, const struct op *op)
 			    &mas, NULL))
 		return false;
 	return true;
+}
+
+/* The dup op: the copy must have the source's exact shape, pass validation, and hold the oracle's
+ * contents; it is destroyed afterwards either way. */
+bool check_dup(struct exec *x, const struct op *op)
+{
+	char where[128] = "", got[160];
+	const char *broken;
+	bool ok = true;
+
+	if (!mt_same_shape(&x->mt, &x->copy)) {
+		ok = check_fail(x, op, "dup-shape", "same", "different");
+	} else if ((broken = mt_validate_report(&x->copy, where, sizeof(where))) != NULL) {
+		snprintf(got, sizeof(got), "%s@copy:%s", broken, where[0] ? where : "tree");
+		ok = check_fail(x, op, "validate", "ok", got);
+	} else {
+		ok = check_contents(x, op, &x->copy);
+	}
+	if (ok || strcmp(x->res->failure.check, "validate"))
+		mtree_destroy(&x->copy);
+	return ok;
 }
 
 bool check_leaks(struct exec *x, const struct op *op)

@@ -23,6 +23,7 @@ struct observation {
 
 struct exec {
 	struct maple_tree mt;
+	struct maple_tree copy;         /* the dup op's destination */
 	struct oracle oracle;
 	struct ma_state mas;
 	struct oracle_state os;
@@ -44,7 +45,8 @@ bool check_observations(struct exec *x, const struct op *op, const struct observ
 bool check_mode(struct exec *x, const struct op *op);
 bool check_validate(struct exec *x, const struct op *op);
 bool check_validate_span(struct exec *x, const struct op *op, unsigned long first, unsigned long last);
-bool check_contents(struct exec *x, const struct op *op);
+bool check_contents(struct exec *x, const struct op *op, struct maple_tree *mt);
+bool check_dup(struct exec *x, const struct op *op);
 bool check_leaks(struct exec *x, const struct op *op);
 void trace_result(FILE *out, const struct op *op, const struct observation *ob);
 bool check_fail(struct exec *x, const struct op *op, const char *check, const char *expected,

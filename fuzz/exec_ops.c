@@ -54,9 +54,25 @@ static void run_maple_state(struct exec *x, const struct op *op, struct observat
 	case OP_MAS_PREV: ob->entry = mas_prev(mas, op->arg[0]); break;
 	case OP_MAS_PAUSE: mas_pause(mas); break;
 	case OP_MAS_RESET: mas_reset(mas); break;
+	case OP_MAS_FIND_RANGE: ob->entry = mas_find_range(mas, op->arg[0]); break;
+	case OP_MAS_FIND_REV: ob->entry = mas_find_rev(mas, op->arg[0]); break;
+	case OP_MAS_FIND_RANGE_REV: ob->entry = mas_find_range_rev(mas, op->arg[0]); break;
+	case OP_MAS_NEXT_RANGE: ob->entry = mas_next_range(mas, op->arg[0]); break;
+	case OP_MAS_PREV_RANGE: ob->entry = mas_prev_range(mas, op->arg[0]); break;
+	case OP_MAS_STORE: ob->entry = mas_store(mas, ops_entry_ptr(op->entry)); break;
+	case OP_MAS_STORE_GFP: ob->ret = mas_store_gfp(mas, ops_entry_ptr(op->entry), GFP_KERNEL); break;
+	case OP_MAS_ERASE: ob->entry = mas_erase(mas); break;
+	case OP_MAS_SET_RANGE_KEEP: __mas_set_range(mas, op->arg[0], op->arg[1]); break;
 	default: return;
 	}
 	record_state_maple(mas, ob);
+}
+
+/* Copies the tree into x->copy; exec_check.c compares the copy, then it is destroyed. */
+static int run_dup(struct exec *x)
+{
+	mt_init_flags(&x->copy, x->mt.ma_flags & ~MT_FLAGS_HEIGHT_MASK);
+	return mtree_dup(&x->mt, &x->copy, GFP_KERNEL);
 }
 
 void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob)
@@ -80,6 +96,7 @@ void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob)
 	case OP_NEXT: ob->entry = mt_next(mt, a[0], a[1]); break;
 	case OP_PREV: ob->entry = mt_prev(mt, a[0], a[1]); break;
 	case OP_DESTROY: mtree_destroy(mt); break;
+	case OP_DUP: ob->ret = run_dup(x); break;
 	default: run_maple_state(x, op, ob); break;
 	}
 }
@@ -96,6 +113,15 @@ static void run_oracle_state(struct exec *x, const struct op *op, struct observa
 	case OP_MAS_PREV: ob->entry = oracle_state_prev(s, op->arg[0]); break;
 	case OP_MAS_PAUSE: oracle_state_pause(s); break;
 	case OP_MAS_RESET: oracle_state_reset(s); break;
+	case OP_MAS_FIND_RANGE: ob->entry = oracle_state_find_range(s, op->arg[0]); break;
+	case OP_MAS_FIND_REV: ob->entry = oracle_state_find_rev(s, op->arg[0]); break;
+	case OP_MAS_FIND_RANGE_REV: ob->entry = oracle_state_find_range_rev(s, op->arg[0]); break;
+	case OP_MAS_NEXT_RANGE: ob->entry = oracle_state_next_range(s, op->arg[0]); break;
+	case OP_MAS_PREV_RANGE: ob->entry = oracle_state_prev_range(s, op->arg[0]); break;
+	case OP_MAS_STORE: ob->entry = oracle_state_store(s, ops_entry_ptr(op->entry)); break;
+	case OP_MAS_STORE_GFP: ob->ret = oracle_state_store_gfp(s, ops_entry_ptr(op->entry)); break;
+	case OP_MAS_ERASE: ob->entry = oracle_state_erase(s); break;
+	case OP_MAS_SET_RANGE_KEEP: oracle_state_set_range_keep(s, op->arg[0], op->arg[1]); break;
 	default: return;
 	}
 	record_state_oracle(s, ob);

@@ -19,6 +19,9 @@ enum op_code {
 	OP_FIND, OP_FIND_AFTER, OP_FOR_EACH, OP_NEXT, OP_PREV, OP_DESTROY,
 	OP_MAS_SET_RANGE, OP_MAS_WALK, OP_MAS_FIND, OP_MAS_NEXT, OP_MAS_PREV,
 	OP_MAS_PAUSE, OP_MAS_RESET, OP_CHECK,
+	/* v1, second batch */
+	OP_MAS_FIND_RANGE, OP_MAS_FIND_REV, OP_MAS_FIND_RANGE_REV, OP_MAS_NEXT_RANGE, OP_MAS_PREV_RANGE,
+	OP_MAS_STORE, OP_MAS_STORE_GFP, OP_MAS_ERASE, OP_DUP, OP_MAS_SET_RANGE_KEEP,
 	OP_COUNT
 };
 
@@ -29,7 +32,8 @@ struct op_desc {
 	unsigned char nargs;
 	enum op_arg_kind kinds[OPS_MAX_ARGS];
 	bool range;        /* args 0 and 1 are a range: normalised so that first <= last */
-	bool writes;       /* changes the tree (states are reset afterwards) */
+	bool writes;       /* changes the tree: validated afterwards */
+	bool keeps_state;  /* a write through the stream's state: the state is not reset afterwards */
 };
 
 extern const struct op_desc ops_table[OP_COUNT];

@@ -1,6 +1,6 @@
 /* maple-replay - reproduce maplefuzz inputs outside any fuzzing engine.
  *
- *   maple-replay [-v] [-q] [-d] FILE|DIR...
+ *   maple-replay [-v] [-q] [-d] [-s] FILE|DIR...
  *
  * Each FILE is a binary op stream (a corpus entry or a crash file) or a text op file starting with
  * "maplefuzz-ops v1". A DIR replays every file in it (names starting with '.', and *.txt / *.md
@@ -9,6 +9,7 @@
  *   -v  print every op before it runs (the trace)
  *   -q  print only failures and the summary
  *   -d  dump the final tree of every input that passes (decimal)
+ *   -s  at the end, print how often each maple tree store type (and write event) ran
  * Exit: 0 all inputs agree, 1 a failure was reproduced, 2 bad usage or unreadable/malformed input. */
 #include <dirent.h>
 #include <errno.h>
@@ -18,11 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <maple/maple_tree.h>
+
 #include "exec.h"
 #include "tool_io.h"
 
 struct replay {
-	bool verbose, quiet, dump;
+	bool verbose, quiet, dump, stats;
 	unsigned passed, failed, bad;
 };
 
@@ -113,9 +116,20 @@ static int replay_dir(struct replay *rp, const char *dir)
 	return worst;
 }
 
+/* Which write paths the inputs reached: the evidence that fuzzing covers every store type. */
+static void print_store_stats(void)
+{
+	struct mt_store_stats st;
+
+	mt_store_stats(&st);
+	printf("store types and write events reached:\n");
+	for (int t = MT_STORE_INVALID + 1; t < MT_STORE_NR; t++)
+		printf("  %-20s %10lu\n", mt_store_type_name((enum maple_store_type)t), st.count[t]);
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: maple-replay [-v] [-q] [-d] FILE|DIR...\n");
+	fprintf(stderr, "usage: maple-replay [-v] [-q] [-d] [-s] FILE|DIR...\n");
 	return 2;
 }
 
@@ -124,11 +138,13 @@ int main(int argc, char **argv)
 	struct replay rp = { 0 };
 	int opt, worst = 0;
 
-	while ((opt = getopt(argc, argv, "vqdh")) != -1) {
+	while ((opt = getopt(argc, argv, "vqdsh")) != -1) {
 		if (opt == 'v')
 			rp.verbose = true;
 		else if (opt == 'd')
 			rp.dump = true;
+		else if (opt == 's')
+			rp.stats = true;
 		else if (opt == 'q')
 			rp.quiet = true;
 		else
@@ -143,6 +159,8 @@ int main(int argc, char **argv)
 
 		worst = rc > worst ? rc : worst;
 	}
+	if (rp.stats)
+		print_store_stats();
 	printf("%u passed, %u failed\n", rp.passed, rp.failed + rp.bad);
 	fflush(NULL);
 	/* A tree that failed validation is deliberately left unfreed; skip leak reports about it. */

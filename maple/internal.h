@@ -39,12 +39,9 @@ void *walk_leaf(struct ma_state *mas);
 bool walk_next_leaf(struct ma_state *mas);
 bool walk_prev_leaf(struct ma_state *mas);
 
-/* ---- write.c / split.c / rebuild.c ---- */
+/* ---- write.c ---- */
 int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry);
 void wr_set_height(struct maple_tree *mt, unsigned int height);
 void wr_debug_validate(struct maple_tree *mt);
-int split_store(struct maple_tree *mt, struct walk_path *path, struct node_range *items, unsigned char n);
-int rebuild_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry);
-int rebuild_from_ranges(struct maple_tree *mt, const struct node_range *r, size_t n);
 
 #endif

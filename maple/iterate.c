@@ -1,25 +1,73 @@
-/* iterate.c - moving a maple state from range to range: mas_next, mas_prev, mas_find, mas_pause and
- * the normal-API readers built on them. The status machine is docs/semantics.md's, step for step.
- * Never writes the tree. */
+/* iterate.c - moving a maple state from range to range: mas_next/prev/find and their _range and
+ * _rev forms, mas_pause, and the normal-API readers built on them. The status machine is
+ * docs/semantics.md's, step for step (one set-up per direction, then one step). Never writes the tree. */
 #include "internal.h"
 
 #include <urcu/urcu-memb.h>
 
-/* Move to the range after the current one (whose last is below ULONG_MAX); returns its entry. */
-static void *iter_step_next(struct ma_state *mas)
-{
-	const struct maple_node *node;
+/* ---- where the state stands (docs/semantics.md "Where a state stands") ----
+ * A step right starts from the range holding `last`, a step left from the range holding `index`.
+ * While [index, last] is the cached slot's range both are that slot; otherwise the state is
+ * re-seated by a walk first, so a state set by hand steps exactly like the oracle's. */
 
-	if (!root_is_node(mas->tree->ma_root)) {
-		/* root entry (or empty) tree: the only range after [0, 0] is [1, ULONG_MAX] = NULL */
-		mas->index = mas->last + 1;
-		mas->last = ULONG_MAX;
-		return NULL;
+/* The root entry: the entry held in the root pointer, NULL for an empty or node tree. */
+static void *iter_root_entry(const struct maple_tree *mt)
+{
+	return root_is_node(mt->ma_root) ? NULL : mt->ma_root;
+}
+
+/* The range holding @i in an empty ([0, ULONG_MAX]) or root-entry ([0,0], [1, ULONG_MAX]) tree. */
+static void iter_small_range(const struct maple_tree *mt, unsigned long i, unsigned long *first,
+			     unsigned long *last)
+{
+	if (!mt->ma_root) {
+		*first = 0;
+		*last = ULONG_MAX;
+	} else {
+		*first = i ? 1 : 0;
+		*last = i ? ULONG_MAX : 0;
 	}
-	if (!mas->node)
-		walk_leaf(mas);
+}
+
+/* The bounds of the cached slot (node mode, mas->node a leaf of the tree). */
+static void iter_cached_range(const struct ma_state *mas, unsigned long *first, unsigned long *last)
+{
+	const struct maple_node *node = mte_to_node(mas->node);
+
+	*first = node_slot_min(node, mas->offset, mas->min);
+	*last = node_slot_max(node, mas->offset, mas->end, mas->max);
+}
+
+/* True when the state caches a leaf slot whose range is exactly [index, last]. */
+static bool iter_cached_exact(const struct ma_state *mas)
+{
+	unsigned long first, last;
+
+	if (!mas->node || xa_is_internal(mas->node) || !root_is_node(mas->tree->ma_root))
+		return false;
+	iter_cached_range(mas, &first, &last);
+	return first == mas->index && last == mas->last;
+}
+
+/* Cache the slot of the range holding @at (node mode); index and last are kept. */
+static void iter_seat(struct ma_state *mas, unsigned long at)
+{
+	unsigned long index = mas->index, last = mas->last;
+
+	if (iter_cached_exact(mas))
+		return;
+	mas->index = at;
+	walk_leaf(mas);
+	mas->index = index;
+	mas->last = last;
+}
+
+/* Move the cached slot one range right (one exists); [index, last] := it. Returns its entry. */
+static void *iter_slot_right(struct ma_state *mas)
+{
+	const struct maple_node *node = mte_to_node(mas->node);
+
 	if (mas->offset < mas->end) {
-		node = mte_to_node(mas->node);
 		mas->offset++;
 		mas->index = node_slot_min(node, mas->offset, mas->min);
 		mas->last = node_slot_max(node, mas->offset, mas->end, mas->max);
@@ -29,21 +77,12 @@ static void *iter_step_next(struct ma_state *mas)
 	return mte_to_node(mas->node)->slot[mas->offset];
 }
 
-/* Move to the range before the current one (whose index is above 0); returns its entry. */
-static void *iter_step_prev(struct ma_state *mas)
+/* Move the cached slot one range left (one exists); [index, last] := it. Returns its entry. */
+static void *iter_slot_left(struct ma_state *mas)
 {
-	const struct maple_node *node;
-	void *root = mas->tree->ma_root;
+	const struct maple_node *node = mte_to_node(mas->node);
 
-	if (!root_is_node(root)) {
-		mas->last = mas->index - 1;
-		mas->index = 0;
-		return root;
-	}
-	if (!mas->node)
-		walk_leaf(mas);
 	if (mas->offset > 0) {
-		node = mte_to_node(mas->node);
 		mas->offset--;
 		mas->index = node_slot_min(node, mas->offset, mas->min);
 		mas->last = node_slot_max(node, mas->offset, mas->end, mas->max);
@@ -53,47 +92,108 @@ static void *iter_step_prev(struct ma_state *mas)
 	return mte_to_node(mas->node)->slot[mas->offset];
 }
 
-/* One step right, skipping one NULL range (never two: NULL ranges are merged). */
-static void *iter_next_slot(struct ma_state *mas, unsigned long max)
+/* One range right of R(last). False, with status ma_overflow and nothing else changed, when
+ * R(last) already reaches @max. */
+static bool iter_right(struct ma_state *mas, unsigned long max, void **entry)
 {
-	void *entry;
+	unsigned long first, last;
 
-	if (mas->last >= max)
-		goto overflow;
-	entry = iter_step_next(mas);
-	if (entry)
-		return entry;
-	if (mas->last >= max)
-		goto overflow;
-	return iter_step_next(mas);
-overflow:
-	mas->status = ma_overflow;
-	return NULL;
+	if (root_is_node(mas->tree->ma_root)) {
+		iter_seat(mas, mas->last);
+		iter_cached_range(mas, &first, &last);
+	} else {
+		iter_small_range(mas->tree, mas->last, &first, &last);
+	}
+	if (last >= max) {
+		mas->status = ma_overflow;
+		return false;
+	}
+	if (root_is_node(mas->tree->ma_root)) {
+		*entry = iter_slot_right(mas);
+	} else {
+		mas->index = last + 1;          /* root entry: [0,0] -> [1, ULONG_MAX] */
+		mas->last = ULONG_MAX;
+		*entry = NULL;
+	}
+	return true;
 }
 
-/* One step left, the mirror image of iter_next_slot(). */
-static void *iter_prev_slot(struct ma_state *mas, unsigned long min)
+/* One range left of R(index); the mirror image of iter_right() (status ma_underflow). */
+static bool iter_left(struct ma_state *mas, unsigned long min, void **entry)
 {
-	void *entry;
+	unsigned long first, last;
 
-	if (mas->index <= min)
-		goto underflow;
-	entry = iter_step_prev(mas);
-	if (entry)
-		return entry;
-	if (mas->index <= min)
-		goto underflow;
-	return iter_step_prev(mas);
-underflow:
-	mas->status = ma_underflow;
-	return NULL;
+	if (root_is_node(mas->tree->ma_root)) {
+		iter_seat(mas, mas->index);
+		iter_cached_range(mas, &first, &last);
+	} else {
+		iter_small_range(mas->tree, mas->index, &first, &last);
+	}
+	if (first <= min) {
+		mas->status = ma_underflow;
+		return false;
+	}
+	if (root_is_node(mas->tree->ma_root)) {
+		*entry = iter_slot_left(mas);
+	} else {
+		mas->index = mas->last = 0;     /* root entry: [1, ULONG_MAX] -> [0,0] */
+		*entry = mas->tree->ma_root;
+	}
+	return true;
 }
 
-/* mas_next()'s set-up; true when @*entry is the answer already. */
+/* next_slot: one step right; unless @empty, a NULL range is skipped (never two in a row). */
+static void *iter_next_slot(struct ma_state *mas, unsigned long max, bool empty)
+{
+	void *entry = NULL;
+
+	if (!iter_right(mas, max, &entry))
+		return NULL;
+	if (entry || empty)
+		return entry;
+	if (!iter_right(mas, max, &entry))
+		return NULL;
+	return entry;
+}
+
+/* prev_slot: the mirror image of iter_next_slot(). */
+static void *iter_prev_slot(struct ma_state *mas, unsigned long min, bool empty)
+{
+	void *entry = NULL;
+
+	if (!iter_left(mas, min, &entry))
+		return NULL;
+	if (entry || empty)
+		return entry;
+	if (!iter_left(mas, min, &entry))
+		return NULL;
+	return entry;
+}
+
+/* ---- set-ups: true when *entry is the answer already, false when one step remains ---- */
+
+/* After a restart in next: a root-entry tree has nothing after [0,0]. */
+static bool iter_next_finish(struct ma_state *mas, bool was_none)
+{
+	if (mas->status == ma_active)
+		return false;
+	if (mas->status == ma_root) {
+		if (was_none && mas->index == 0) {
+			mas->last = 0;
+			return true;
+		}
+		mas->index = 1;
+		mas->last = ULONG_MAX;
+		mas->status = ma_none;
+	}
+	return true;
+}
+
 static bool iter_next_setup(struct ma_state *mas, unsigned long max, void **entry)
 {
 	bool was_none = mas->status == ma_none;
 
+	*entry = NULL;
 	if (mas->last >= max) {
 		mas->status = ma_overflow;
 		return true;
@@ -101,16 +201,15 @@ static bool iter_next_setup(struct ma_state *mas, unsigned long max, void **entr
 	switch (mas->status) {
 	case ma_active:
 		return false;
+	case ma_start:
 	case ma_none:
 	case ma_pause:
-	case ma_start:
 		mas_walk(mas);
 		break;
-	case ma_overflow:
+	case ma_overflow:               /* the limit grew: carry on from here */
 		mas->status = ma_active;
-		break;
-	case ma_underflow:
-		mas->status = ma_active;
+		return false;
+	case ma_underflow:              /* the caller expects to be one range further on */
 		*entry = mas_walk(mas);
 		if (*entry)
 			return true;
@@ -120,39 +219,31 @@ static bool iter_next_setup(struct ma_state *mas, unsigned long max, void **entr
 	case ma_error:
 		return true;
 	}
-	if (mas->status == ma_active)
-		return false;
-	if (mas->status == ma_root) {
-		if (!(was_none && mas->index == 0)) {
-			mas->index = 1;
-			mas->last = ULONG_MAX;
-			mas->status = ma_none;
-		} else {
-			mas->last = 0;
-		}
-	}
-	return true;
+	return iter_next_finish(mas, was_none);
 }
 
-/**
- * mas_next() - the next non-NULL entry after the current range, up to @max.
- * @mas: the maple state; the caller holds RCU or the tree lock.
- * @max: the largest index whose range may be returned.
- *
- * Return: the entry, or NULL with status ma_overflow (the state keeps the NULL range it stopped in).
- */
-void *mas_next(struct ma_state *mas, unsigned long max)
+/* After a restart in prev: the only thing before anything in a root-entry tree is [0,0]. */
+static bool iter_prev_finish(struct ma_state *mas, void **entry)
 {
-	void *entry = NULL;
-
-	if (iter_next_setup(mas, max, &entry))
-		return entry;
-	return iter_next_slot(mas, max);
+	if (mas->status == ma_root) {
+		mas->index = mas->last = 0;
+		*entry = iter_root_entry(mas->tree);
+		return true;
+	}
+	if (mas->status == ma_none) {
+		if (mas->index != 0) {  /* walked past the root entry */
+			mas->index = mas->last = 0;
+			mas->status = ma_root;
+			*entry = iter_root_entry(mas->tree);
+		}
+		return true;
+	}
+	return false;
 }
 
-/* mas_prev()'s set-up; true when @*entry is the answer already. */
 static bool iter_prev_setup(struct ma_state *mas, unsigned long min, void **entry)
 {
+	*entry = NULL;
 	if (mas->index <= min) {
 		mas->status = ma_underflow;
 		return true;
@@ -165,11 +256,10 @@ static bool iter_prev_setup(struct ma_state *mas, unsigned long min, void **entr
 	case ma_pause:
 		mas_walk(mas);
 		break;
-	case ma_underflow:
+	case ma_underflow:              /* the limit shrank: carry on from here */
 		mas->status = ma_active;
-		break;
-	case ma_overflow:
-		mas->status = ma_active;
+		return false;
+	case ma_overflow:               /* the caller expects to be one range further back */
 		*entry = mas_walk(mas);
 		if (*entry)
 			return true;
@@ -179,23 +269,168 @@ static bool iter_prev_setup(struct ma_state *mas, unsigned long min, void **entr
 	case ma_error:
 		return true;
 	}
-	if (mas->status == ma_active)
-		return false;
-	if (mas->status == ma_root) {
-		if (mas->index == 0) {
-			mas->status = ma_none;
+	return iter_prev_finish(mas, entry);
+}
+
+/* find, once the status is known: "start" walks, a root entry has nothing after it. */
+static bool iter_find_finish(struct ma_state *mas, unsigned long max, void **entry)
+{
+	if (mas->status == ma_start) {
+		if (mas->index > max)
 			return true;
-		}
-		mas->index = mas->last = 0;
-		*entry = mas->tree->ma_root;
+		*entry = mas_walk(mas);
+		if (*entry)
+			return true;
+	}
+	if (mas->status == ma_root) {
+		mas->index = 1;
+		mas->last = ULONG_MAX;
+		mas->status = ma_none;
 		return true;
 	}
-	if (mas->status == ma_none && mas->index != 0) {
+	if (mas->status == ma_none)
+		return true;
+	return mas->index == max;
+}
+
+static bool iter_find_setup(struct ma_state *mas, unsigned long max, void **entry)
+{
+	*entry = NULL;
+	switch (mas->status) {
+	case ma_active:
+		return mas->last >= max;
+	case ma_start:
+	case ma_root:
+		break;
+	case ma_pause:
+		if (mas->last >= max)
+			return true;
+		mas->index = mas->last = mas->last + 1;
+		mas->status = ma_start;
+		break;
+	case ma_none:
+		if (mas->last >= max)
+			return true;
+		mas->index = mas->last;
+		mas->status = ma_start;
+		break;
+	case ma_underflow:
+		if (mas->index >= max) {
+			mas->status = ma_overflow;
+			return true;
+		}
+		*entry = mas_walk(mas);
+		if (*entry)
+			return true;
+		break;
+	case ma_overflow:
+		if (mas->last >= max)
+			return true;
+		*entry = mas_walk(mas);
+		if (*entry)
+			return true;
+		break;
+	case ma_error:
+		return true;
+	}
+	return iter_find_finish(mas, max, entry);
+}
+
+/* find_rev, once the status is known: a walk that found nothing in an empty or root-entry tree
+ * lands on [0,0] (the root entry, or NULL when empty). */
+static bool iter_find_rev_finish(struct ma_state *mas, unsigned long min, void **entry)
+{
+	if (mas->status == ma_start) {
+		if (mas->index < min)
+			return true;
+		*entry = mas_walk(mas);
+		if (*entry)
+			return true;
+	}
+	if (mas->status == ma_root) {
+		mas->status = ma_none;
+		return true;
+	}
+	if (mas->status == ma_none) {
 		mas->index = mas->last = 0;
 		mas->status = ma_root;
-		*entry = mas->tree->ma_root;
+		*entry = iter_root_entry(mas->tree);
+		return true;
 	}
-	return true;
+	return mas->index < min;
+}
+
+static bool iter_find_rev_setup(struct ma_state *mas, unsigned long min, void **entry)
+{
+	*entry = NULL;
+	switch (mas->status) {
+	case ma_active:
+	case ma_start:
+	case ma_root:
+		break;
+	case ma_pause:
+		if (mas->index <= min) {
+			mas->status = ma_underflow;
+			return true;
+		}
+		mas->last = mas->index = mas->index - 1;
+		mas->status = ma_start;
+		break;
+	case ma_none:
+		if (mas->index <= min)
+			return true;
+		mas->last = mas->index;
+		mas->status = ma_start;
+		break;
+	case ma_overflow:
+		if (mas->index <= min) {
+			mas->status = ma_underflow;
+			return true;
+		}
+		mas->status = ma_active;
+		break;
+	case ma_underflow:
+		if (mas->index <= min)
+			return true;
+		mas->status = ma_active;
+		break;
+	case ma_error:
+		return true;
+	}
+	return iter_find_rev_finish(mas, min, entry);
+}
+
+/* ---- the advanced readers ---- */
+
+/**
+ * mas_next() - the next non-NULL entry after the current range, up to @max.
+ * @mas: the maple state; the caller holds RCU or the tree lock.
+ * @max: the largest index whose range may be returned.
+ *
+ * Return: the entry, or NULL with status ma_overflow (the state keeps the NULL range it stopped in).
+ */
+void *mas_next(struct ma_state *mas, unsigned long max)
+{
+	void *entry;
+
+	if (iter_next_setup(mas, max, &entry))
+		return entry;
+	return iter_next_slot(mas, max, false);
+}
+
+/**
+ * mas_next_range() - the range after the current one, NULL ranges included, up to @max.
+ * @mas: the maple state; the caller holds RCU or the tree lock. @max: the limit.
+ *
+ * Return: the range's entry (NULL for a NULL range), or NULL with status ma_overflow.
+ */
+void *mas_next_range(struct ma_state *mas, unsigned long max)
+{
+	void *entry;
+
+	if (iter_next_setup(mas, max, &entry))
+		return entry;
+	return iter_next_slot(mas, max, true);
 }
 
 /**
@@ -207,76 +442,26 @@ static bool iter_prev_setup(struct ma_state *mas, unsigned long min, void **entr
  */
 void *mas_prev(struct ma_state *mas, unsigned long min)
 {
-	void *entry = NULL;
+	void *entry;
 
 	if (iter_prev_setup(mas, min, &entry))
 		return entry;
-	return iter_prev_slot(mas, min);
+	return iter_prev_slot(mas, min, false);
 }
 
-/* mas_find()'s "start": walk unless the index is already past @max. */
-static bool iter_find_start(struct ma_state *mas, unsigned long max, void **entry)
+/**
+ * mas_prev_range() - the range before the current one, NULL ranges included, down to @min.
+ * @mas: the maple state; the caller holds RCU or the tree lock. @min: the limit.
+ *
+ * Return: the range's entry (NULL for a NULL range), or NULL with status ma_underflow.
+ */
+void *mas_prev_range(struct ma_state *mas, unsigned long min)
 {
-	if (mas->index > max)
-		return true;
-	*entry = mas_walk(mas);
-	return *entry != NULL;
-}
+	void *entry;
 
-/* mas_find()'s set-up; true when @*entry is the answer already. */
-static bool iter_find_setup(struct ma_state *mas, unsigned long max, void **entry)
-{
-	switch (mas->status) {
-	case ma_active:
-		return mas->last >= max;
-	case ma_start:
-		if (iter_find_start(mas, max, entry))
-			return true;
-		break;
-	case ma_pause:
-		if (mas->last >= max)
-			return true;
-		mas->index = ++mas->last;
-		if (iter_find_start(mas, max, entry))
-			return true;
-		break;
-	case ma_none:
-		if (mas->last >= max)
-			return true;
-		mas->index = mas->last;
-		if (iter_find_start(mas, max, entry))
-			return true;
-		break;
-	case ma_underflow:
-		if (mas->index >= max) {
-			mas->status = ma_overflow;
-			return true;
-		}
-		mas->status = ma_active;
-		*entry = mas_walk(mas);
-		if (*entry)
-			return true;
-		break;
-	case ma_overflow:
-		if (mas->last >= max)
-			return true;
-		mas->status = ma_active;
-		*entry = mas_walk(mas);
-		if (*entry)
-			return true;
-		break;
-	case ma_root:
-		break;
-	case ma_error:
-		return true;
-	}
-	if (mas->status == ma_root) {
-		mas->status = ma_none;
-		mas->index = 1;
-		mas->last = ULONG_MAX;
-		return true;
-	}
-	return mas->status == ma_none || mas->index == max;
+	if (iter_prev_setup(mas, min, &entry))
+		return entry;
+	return iter_prev_slot(mas, min, true);
 }
 
 /**
@@ -289,13 +474,60 @@ static bool iter_find_setup(struct ma_state *mas, unsigned long max, void **entr
  */
 void *mas_find(struct ma_state *mas, unsigned long max)
 {
-	void *entry = NULL;
+	void *entry;
 
 	if (iter_find_setup(mas, max, &entry))
 		return entry;
-	entry = iter_next_slot(mas, max);
+	entry = iter_next_slot(mas, max, false);
 	mas->status = ma_active;
 	return entry;
+}
+
+/**
+ * mas_find_range() - mas_find(), except that the step after the first returns NULL ranges too
+ * and an overflow stays ma_overflow.
+ * @mas: the maple state; the caller holds RCU or the tree lock. @max: the limit.
+ *
+ * Return: the range's entry or NULL.
+ */
+void *mas_find_range(struct ma_state *mas, unsigned long max)
+{
+	void *entry;
+
+	if (iter_find_setup(mas, max, &entry))
+		return entry;
+	return iter_next_slot(mas, max, true);
+}
+
+/**
+ * mas_find_rev() - the first non-NULL entry at or before mas->index (first call) or before the
+ * current range (later calls), down to @min.
+ * @mas: the maple state; the caller holds RCU or the tree lock. @min: the limit.
+ *
+ * Return: the entry or NULL (status ma_underflow when the step passed @min).
+ */
+void *mas_find_rev(struct ma_state *mas, unsigned long min)
+{
+	void *entry;
+
+	if (iter_find_rev_setup(mas, min, &entry))
+		return entry;
+	return iter_prev_slot(mas, min, false);
+}
+
+/**
+ * mas_find_range_rev() - mas_find_rev(), except that the step returns NULL ranges too.
+ * @mas: the maple state; the caller holds RCU or the tree lock. @min: the limit.
+ *
+ * Return: the range's entry or NULL.
+ */
+void *mas_find_range_rev(struct ma_state *mas, unsigned long min)
+{
+	void *entry;
+
+	if (iter_find_rev_setup(mas, min, &entry))
+		return entry;
+	return iter_prev_slot(mas, min, true);
 }
 
 /**
@@ -347,7 +579,7 @@ void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max)
 	if (xa_is_zero(entry))
 		entry = NULL;
 	while (!entry && mas.status == ma_active && mas.last < max) {
-		entry = iter_next_slot(&mas, max);
+		entry = iter_next_slot(&mas, max, false);
 		if (xa_is_zero(entry))
 			entry = NULL;
 	}

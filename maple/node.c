@@ -1,7 +1,7 @@
 /* node.c - whole-node reads and writes: a node's contents as a list of ranges and back, freeing a
  * subtree, and applying one store to a list of ranges. Never publishes a node into a tree: callers
  * decide where the nodes go. */
-#include "internal.h"
+#include "write.h"
 
 #include <string.h>
 
@@ -40,6 +40,24 @@ void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned c
 	}
 	if (n < MAPLE_RANGE64_SLOTS)
 		node->meta.end = (unsigned char)(n - 1);
+}
+
+/* Write the @n ranges @r into slots @from.. of a leaf in place (pivots included; the last slot of
+ * a full node has none), then the metadata for the node's new @end. Slots outside are untouched. */
+void node_write_slots(struct maple_node *node, unsigned char from, const struct node_range *r,
+		      unsigned char n, unsigned char end)
+{
+	unsigned char i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char at = (unsigned char)(from + i);
+
+		if (at < MAPLE_RANGE64_PIVOTS)
+			node->pivot[at] = r[i].last;
+		node->slot[at] = r[i].entry;
+	}
+	if (end < MAPLE_RANGE64_SLOTS - 1)
+		node->meta.end = end;
 }
 
 /* Free the subtree under @enode (whose max is @max), children first. */

@@ -1,128 +1,61 @@
-/* split.c - a leaf that overflows splits in two; the parent takes the new child and splits in turn
- * when it overflows, up to a new root. All nodes are allocated before anything changes, so -ENOMEM
- * leaves the tree as it was. Caller holds the tree lock; non-RCU only (nodes change in place). */
-#include "internal.h"
+/* split.c - the split store (reference §3.4): a leaf that overflows first tries to push its data
+ * into its left, then its right sibling (two nodes replace two, the parent keeps its size);
+ * otherwise it splits in two and the parents take the new child, splitting in turn up to a new
+ * root. Never touches the tree before the worst case of nodes is allocated. */
+#include "write.h"
 
-struct split_pool {
-	struct maple_node *node[MAPLE_HEIGHT_MAX + 1];
-	unsigned char count;
-};
+/* Two leaves take fewer ranges than this in a push (each keeps room to grow); one fewer at the
+ * right edge of the tree, where in-order appends keep coming. */
+#define SPLIT_PUSH_SPACE (2 * MAPLE_RANGE64_SLOTS - 3)
 
-/* How many new nodes the split needs: one per level that overflows, plus a new root if the root
- * overflows. A level overflows when its child split and it was already full. */
-static unsigned char split_nodes_needed(const struct walk_path *path)
+/* The number of ranges in the child at slot @slot of path level @lv. */
+static unsigned char split_child_count(const struct walk_level *lv, unsigned char slot)
 {
-	int d = path->height - 1;
-	unsigned char need = 1;
+	const struct maple_node *node = mte_to_node(lv->enode);
+	unsigned long max = node_slot_max(node, slot, lv->end, lv->max);
 
-	while (d > 0 && path->lv[d - 1].end == MAPLE_RANGE64_SLOTS - 1) {
-		need++;
-		d--;
+	return (unsigned char)(node_data_end(mte_to_node(node->slot[slot]), max) + 1);
+}
+
+/* Push into a sibling when the two fit in two nodes with room to spare: true if it did. */
+static bool split_try_push(struct rebal_state *rs, unsigned char d)
+{
+	const struct walk_level *parent = &rs->l.lv[d - 1];
+	unsigned int space = SPLIT_PUSH_SPACE - (rs->l.lv[d].max == ULONG_MAX);
+
+	if (parent->slot > 0 && rs->n + split_child_count(parent, parent->slot - 1) < space) {
+		rebal_pull_left(rs, d);
+		wr_count(MT_STORE_EV_PUSH_LEFT);
+		return true;
 	}
-	if (d == 0)
-		need++;
-	return need;
-}
-
-static int split_pool_fill(struct maple_tree *mt, struct split_pool *pool, unsigned char need)
-{
-	pool->count = 0;
-	while (pool->count < need) {
-		struct maple_node *node = alloc_node(mt);
-
-		if (!node) {
-			while (pool->count)
-				alloc_free_node(mt, pool->node[--pool->count]);
-			return -ENOMEM;
-		}
-		pool->node[pool->count++] = node;
+	if (parent->slot < parent->end && rs->n + split_child_count(parent, parent->slot + 1) < space) {
+		rebal_pull_right(rs, d);
+		wr_count(MT_STORE_EV_PUSH_RIGHT);
+		return true;
 	}
-	return 0;
-}
-
-/* How many of the @n ranges go left: about half, and a leaf never ends on NULL (NULL ranges are
- * never adjacent, so moving the split by one fixes it). Both halves keep >= 7 ranges. */
-static unsigned char split_point(const struct node_range *r, unsigned char n, bool leaf)
-{
-	unsigned char left = (unsigned char)((n + 1) / 2);
-
-	if (leaf && !r[left - 1].entry)
-		left = left < MAPLE_RANGE64_SLOTS ? left + 1 : left - 1;
-	return left;
-}
-
-/* The root split: a new root above the two halves; the tree grows by one level. */
-static void split_new_root(struct maple_tree *mt, struct split_pool *pool, const struct walk_path *path,
-			   struct maple_enode *left, struct maple_enode *right, unsigned long left_max)
-{
-	struct maple_node *node = pool->node[--pool->count];
-	struct maple_enode *root = mt_mk_enode(node, tree_internal_type(mt));
-	struct node_range r[2] = {
-		{ 0, left_max, left },
-		{ left_max + 1, ULONG_MAX, right },
-	};
-
-	node_fill(root, r, 2, ULONG_MAX);
-	node_set_root_parent(node, mt);
-	mt->ma_root = enode_to_root(root);
-	wr_set_height(mt, path->height + 1u);
-}
-
-/* The parent's ranges with slot @ps cut in two: @left up to @left_max, then @right. */
-static unsigned char split_parent_ranges(const struct walk_level *parent, struct maple_enode *left,
-					 struct maple_enode *right, unsigned long left_max, struct node_range *out)
-{
-	struct node_range cur[MAPLE_RANGE64_SLOTS];
-	unsigned char n = node_read(parent->enode, parent->min, parent->max, cur);
-	unsigned char i, k = 0, ps = parent->slot;
-
-	for (i = 0; i < n; i++) {
-		if (i != ps) {
-			out[k++] = cur[i];
-			continue;
-		}
-		out[k++] = (struct node_range){ cur[i].first, left_max, left };
-		out[k++] = (struct node_range){ left_max + 1, cur[i].last, right };
-	}
-	return k;
+	return false;
 }
 
 /**
- * split_store() - give the leaf at the bottom of @path the @n (17 or 18) ranges @items by
- * splitting it, and its ancestors as needed.
- * Return: 0 or -ENOMEM (nothing changed).
+ * wr_split_store() - the leaf of @wr gets more ranges than it holds: push to a sibling or split,
+ * cascading upwards (a root split adds a level).
+ * Return: 0 or -ENOMEM (tree unchanged).
  */
-int split_store(struct maple_tree *mt, struct walk_path *path, struct node_range *items, unsigned char n)
+int wr_split_store(struct wr_state *wr)
 {
-	struct node_range buf[MAPLE_RANGE64_SLOTS + 2];
-	struct split_pool pool;
-	int d = path->height - 1;
+	struct rebal_state rs;
+	unsigned char d = (unsigned char)(wr->path.height - 1);
+	const struct walk_level *leaf = &wr->path.lv[d];
+	struct node_range in[MAPLE_RANGE64_SLOTS];
+	unsigned char n;
 
-	if (split_pool_fill(mt, &pool, split_nodes_needed(path)))
+	rebal_init(&rs, wr);
+	if (rebal_prealloc(&rs, 2u * wr->path.height + 2))
 		return -ENOMEM;
-	for (;;) {
-		struct walk_level *lv = &path->lv[d];
-		bool leaf = mte_is_leaf(lv->enode);
-		unsigned char left;
-		struct maple_enode *right;
-		unsigned long left_max;
-
-		if (n <= MAPLE_RANGE64_SLOTS) {
-			node_fill(lv->enode, items, n, lv->max);
-			break;
-		}
-		left = split_point(items, n, leaf);
-		left_max = items[left - 1].last;
-		right = mt_mk_enode(pool.node[--pool.count], mte_type(lv->enode));
-		node_fill(right, items + left, (unsigned char)(n - left), lv->max);
-		node_fill(lv->enode, items, left, left_max);
-		if (d == 0) {
-			split_new_root(mt, &pool, path, lv->enode, right, left_max);
-			break;
-		}
-		n = split_parent_ranges(&path->lv[d - 1], lv->enode, right, left_max, buf);
-		items = buf;
-		d--;
-	}
+	n = node_read(leaf->enode, leaf->min, leaf->max, in);
+	rs.n = (unsigned char)range_apply(in, n, wr->index, wr->last, wr->entry, rs.items);
+	if (d > 0)
+		split_try_push(&rs, d);
+	rebal_run(&rs);
 	return 0;
 }

@@ -591,10 +591,20 @@ static void test_validator_catches(void **state)
 	assert_broken(&mt, "sequential-nulls", "root/1");
 	leaf->slot[i] = saved_ptr;
 
-	saved = leaf->pivot[end + 1];
-	leaf->pivot[end + 1] = 7;
-	assert_broken(&mt, "pivot-after-end", "root/1");
-	leaf->pivot[end + 1] = saved;
+	/* a pivot after the end, in a leaf with room for one before the last pivot position */
+	for (i = 0; child_node(&mt, i)->meta.end + 1 >= MAPLE_RANGE64_PIVOTS - 1; i++)
+		assert_true(i < 7);
+	{
+		struct maple_node *roomy = child_node(&mt, i);
+		unsigned char roomy_end = roomy->meta.end;
+		char path[16];
+
+		snprintf(path, sizeof(path), "root/%u", i);
+		saved = roomy->pivot[roomy_end + 1];
+		roomy->pivot[roomy_end + 1] = 7;
+		assert_broken(&mt, "pivot-after-end", path);
+		roomy->pivot[roomy_end + 1] = saved;
+	}
 
 	saved_ptr = leaf->parent;
 	node_set_parent(leaf, node_parent(leaf), 2);

@@ -520,6 +520,45 @@ static void ms_init(struct mstate *s, struct model *m, unsigned long f, unsigned
 	*s = (struct mstate){ m, f, l, ORACLE_START, 0 };
 }
 
+/* mas_store / mas_store_gfp (docs/semantics.md "Advanced writes"), read literally. */
+static int ms_store(struct mstate *s, void *e, void **old)
+{
+	unsigned long f = s->index, l = s->last;
+
+	*old = NULL;
+	if (f > l) {
+		ms_status(s, ORACLE_ERROR);
+		s->error = -EINVAL;
+		return -EINVAL;
+	}
+	*old = model_range(s->m, f, NULL, NULL);
+	model_store(s->m, f, l, e);
+	if (s->m->mode == ORACLE_NODE)
+		ms_walk(s);
+	else
+		ms_status(s, ORACLE_START);
+	return 0;
+}
+
+/* mas_erase: the look-up table of docs/semantics.md, then a NULL store over the range found. */
+static void *ms_erase(struct mstate *s)
+{
+	void *e = NULL, *old;
+
+	if (s->m->mode == ORACLE_NODE) {
+		e = ms_walk(s);
+	} else {
+		ms_status(s, s->m->mode == ORACLE_EMPTY ? ORACLE_NONE : ORACLE_ROOT);
+		if (s->m->mode == ORACLE_ROOT_ENTRY && s->index == 0) {
+			e = ms_root_entry(s);
+			s->last = 0;
+		}
+	}
+	if (e)
+		ms_store(s, NULL, &old);
+	return e;
+}
+
 static int model_alloc(struct model *m, unsigned long *startp, void *e, unsigned long size,
 		       unsigned long min, unsigned long max, bool highest)
 {
@@ -719,7 +758,7 @@ enum op_kind {
 	OP_SET, OP_SET_RANGE, OP_SET_KEEP, OP_RESET, OP_PAUSE, OP_WALK,
 	OP_MAS_FIND, OP_MAS_FIND_RANGE, OP_MAS_FIND_REV, OP_MAS_FIND_RANGE_REV,
 	OP_MAS_NEXT, OP_MAS_NEXT_RANGE, OP_MAS_PREV, OP_MAS_PREV_RANGE,
-	OP_EMPTY_AREA, OP_EMPTY_AREA_REV, OP_COUNT,
+	OP_EMPTY_AREA, OP_EMPTY_AREA_REV, OP_MAS_STORE, OP_MAS_STORE_GFP, OP_MAS_ERASE, OP_COUNT,
 };
 
 static const char *const op_names[OP_COUNT] = {
@@ -728,7 +767,7 @@ static const char *const op_names[OP_COUNT] = {
 	"mas_set", "mas_set_range", "__mas_set_range", "mas_reset", "mas_pause", "mas_walk",
 	"mas_find", "mas_find_range", "mas_find_rev", "mas_find_range_rev",
 	"mas_next", "mas_next_range", "mas_prev", "mas_prev_range",
-	"mas_empty_area", "mas_empty_area_rev",
+	"mas_empty_area", "mas_empty_area_rev", "mas_store", "mas_store_gfp", "mas_erase",
 };
 
 /* Writes through the normal API; returns true if the tree may have changed. */
@@ -815,9 +854,12 @@ static void run_state_op(struct world *w, enum op_kind k)
 	unsigned long size = pick_size();
 	struct oracle_state *s = &w->os;
 	struct mstate *ms = &w->ms;
-	void *e1 = NULL, *e2 = NULL;
+	void *e1 = NULL, *e2 = NULL, *e = pick_entry();
 
 	switch (k) {
+	case OP_MAS_STORE: e1 = oracle_state_store(s, e); ms_store(ms, e, &e2); break;
+	case OP_MAS_STORE_GFP: CHECK_UL(oracle_state_store_gfp(s, e), ms_store(ms, e, &e2), "ret"); e2 = NULL; break;
+	case OP_MAS_ERASE: e1 = oracle_state_erase(s); e2 = ms_erase(ms); break;
 	case OP_SET: oracle_state_set(s, a); ms_init(ms, &w->m, a, a); break;
 	case OP_SET_RANGE: oracle_state_set_range(s, a, b); ms_init(ms, &w->m, a, b); break;
 	case OP_SET_KEEP: oracle_state_set_range_keep(s, a, b); ms->index = a; ms->last = b; break;
@@ -845,6 +887,8 @@ static void run_state_op(struct world *w, enum op_kind k)
 	}
 	CHECK_UL(e1, e2, "entry");
 	check_state(s, ms);
+	if (k >= OP_MAS_STORE)
+		check_tree(&w->o, &w->m);
 	seen_status[s->status]++;
 	seen_mode[oracle_mode(&w->o)]++;
 }
@@ -1475,6 +1519,41 @@ static void test_nth_range(void **unused)
 	oracle_destroy(&o);
 }
 
+/* mas_store / mas_erase literals: return values and where the state lands (docs/semantics.md). */
+static void test_state_store_erase(void **unused)
+{
+	void *A = V(1), *B = V(2);
+	struct oracle o;
+	struct oracle_state s;
+
+	(void)unused;
+	oracle_init(&o, 0);
+	oracle_state_init(&s, &o, 10, 20);
+	assert_state(&s, oracle_state_store(&s, A), (struct expect){ NULL, 10, 20, ORACLE_ACTIVE });
+	oracle_state_set_range(&s, 15, 30);
+	assert_state(&s, oracle_state_store(&s, B), (struct expect){ A, 15, 30, ORACLE_ACTIVE });
+	oracle_state_set_range(&s, 12, 40);     /* NULL merges with [31, MAX] and keeps [10,11] */
+	assert_state(&s, oracle_state_store(&s, NULL), (struct expect){ A, 12, MAX, ORACLE_ACTIVE });
+	oracle_state_set_range(&s, 5, 4);
+	assert_state(&s, oracle_state_store(&s, B), (struct expect){ NULL, 5, 4, ORACLE_ERROR });
+	assert_int_equal(s.error, -EINVAL);
+	assert_int_equal(oracle_state_store_gfp(&s, B), -EINVAL);
+	oracle_state_set(&s, 11);
+	assert_state(&s, oracle_state_erase(&s), (struct expect){ A, 10, 11, ORACLE_START });
+	assert_true(oracle_empty(&o));
+	assert_state(&s, oracle_state_erase(&s), (struct expect){ NULL, 10, 11, ORACLE_NONE });
+	oracle_state_set(&s, 0);
+	assert_int_equal(oracle_state_store_gfp(&s, (void *)0x1000UL), 0);
+	assert_int_equal(s.status, ORACLE_START);
+	assert_int_equal(oracle_mode(&o), ORACLE_ROOT_ENTRY);
+	oracle_state_set_range(&s, 7, 9);
+	assert_state(&s, oracle_state_erase(&s), (struct expect){ NULL, 7, 9, ORACLE_ROOT });
+	oracle_state_set_range(&s, 0, 9);
+	assert_state(&s, oracle_state_erase(&s), (struct expect){ (void *)0x1000UL, 0, 0, ORACLE_START });
+	assert_true(oracle_empty(&o));
+	oracle_destroy(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1486,6 +1565,7 @@ int main(void)
 		cmocka_unit_test(test_state_thirty_singletons),
 		cmocka_unit_test(test_state_empty_tree),
 		cmocka_unit_test(test_state_range_forms),
+		cmocka_unit_test(test_state_store_erase),
 		cmocka_unit_test(test_gap_examples),
 		cmocka_unit_test(test_gap_sparse),
 		cmocka_unit_test(test_alloc_refusals),

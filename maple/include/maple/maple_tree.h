@@ -96,6 +96,11 @@ void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max);
 void *mt_find_after(struct maple_tree *mt, unsigned long *index, unsigned long max);
 void *mt_next(struct maple_tree *mt, unsigned long index, unsigned long max);
 void *mt_prev(struct maple_tree *mt, unsigned long index, unsigned long min);
+/* mtree_dup: copy @mt node by node into the empty tree @new (same flags other than the height);
+ * entries are shared. 0; -EINVAL if @new is not empty, is @mt, or the flags differ; -ENOMEM
+ * (@new left empty, nothing leaked). Takes both trees' locks; __mt_dup takes none. */
+int mtree_dup(struct maple_tree *mt, struct maple_tree *new, gfp_t gfp);
+int __mt_dup(struct maple_tree *mt, struct maple_tree *new, gfp_t gfp);
 
 #define mt_for_each(__tree, __entry, __index, __max) \
 	for (__entry = mt_find(__tree, &(__index), __max); __entry; \
@@ -146,10 +151,29 @@ void *mas_prev(struct ma_state *mas, unsigned long min);
 #define mas_for_each(__mas, __entry, __max) \
 	while (((__entry) = mas_find((__mas), (__max))) != NULL)
 
+void *mas_find_range(struct ma_state *mas, unsigned long max);
+void *mas_find_rev(struct ma_state *mas, unsigned long min);
+void *mas_find_range_rev(struct ma_state *mas, unsigned long min);
+void *mas_next_range(struct ma_state *mas, unsigned long max);
+void *mas_prev_range(struct ma_state *mas, unsigned long min);
+
+#define mas_for_each_rev(__mas, __entry, __min) \
+	while (((__entry) = mas_find_rev((__mas), (__min))) != NULL)
+
+/* Advanced writes (caller holds the lock; no advanced-entry check). On failure the state is
+ * ma_error and xa_err(mas->node) is the errno. */
+void *mas_store(struct ma_state *mas, void *entry);
+int mas_store_gfp(struct ma_state *mas, void *entry, gfp_t gfp);
+void *mas_erase(struct ma_state *mas);
+
 /* ---- debugging ---- */
 enum mt_dump_format { mt_dump_dec, mt_dump_hex };
 void mt_dump(const struct maple_tree *mt, enum mt_dump_format format);
 void mt_dump_to(FILE *out, const struct maple_tree *mt, enum mt_dump_format format);
+/* mt_same_shape: debugging helper (not a kernel API): true when @a and @b have the same height and
+ * node structure: node types, pivots, data ends, metadata, parent slots and leaf entries equal,
+ * children compared recursively (not by address); root entries compared by value. */
+bool mt_same_shape(const struct maple_tree *a, const struct maple_tree *b);
 
 /* mt_validate: check every invariant; returns 0 or the first broken invariant's stable name
  * ("pivot-order", "sequential-nulls", ...) and writes the node path to *where (may be NULL).
@@ -163,5 +187,40 @@ const char *mt_validate_span(struct maple_tree *mt, unsigned long first, unsigne
 /* ---- the node allocator's counters ---- */
 struct mt_alloc_stats { unsigned long allocated, freed, live; };
 void mt_alloc_stats(struct mt_alloc_stats *stats);
+
+/* ---- write paths: store-type statistics and bulk mode (section added by the write-path work) ---- */
+/* The kernel's store types (enum store_type, reference §3.2) in its order, then events inside the
+ * algorithms. Every successful write counts exactly one store type; events count as they happen. */
+enum maple_store_type {
+	MT_STORE_INVALID,          /* wr_invalid: never counted */
+	MT_STORE_NEW_ROOT,         /* [0, ULONG_MAX], or a write that leaves only NULL */
+	MT_STORE_STORE_ROOT,       /* empty or root-entry tree: keep the root entry or expand */
+	MT_STORE_EXACT_FIT,        /* one existing range replaced: one slot pointer */
+	MT_STORE_SPANNING_STORE,   /* crosses leaves: subtree rebuilt */
+	MT_STORE_SPLIT_STORE,      /* leaf overflow: push to a sibling or split upwards */
+	MT_STORE_REBALANCE,        /* leaf underflow: combine with a sibling upwards */
+	MT_STORE_APPEND,           /* at the leaf's last slot, in place */
+	MT_STORE_NODE_STORE,       /* leaf rewritten in place */
+	MT_STORE_SLOT_STORE,       /* same slot count: slots and pivots adjusted in place */
+	MT_STORE_EV_PUSH_LEFT,     /* event: a split pushed into the left sibling instead */
+	MT_STORE_EV_PUSH_RIGHT,    /* event: a split pushed into the right sibling instead */
+	MT_STORE_EV_SPLIT_3WAY,    /* event: one level became three nodes */
+	MT_STORE_EV_ROOT_COLLAPSE, /* event: the height shrank */
+	MT_STORE_EV_COUSIN_PULL,   /* event: a short level took a neighbour with another parent */
+	MT_STORE_EV_BULK,          /* event: a store ran in bulk mode */
+	MT_STORE_NR
+};
+#define MT_STORE_TYPES_NR MT_STORE_EV_PUSH_LEFT   /* entries below this are store types */
+
+struct mt_store_stats { unsigned long count[MT_STORE_NR]; };
+/* mt_store_stats: the global counters (all trees, all threads, since start-up). */
+void mt_store_stats(struct mt_store_stats *out);
+/* mt_store_type_name: "wr_exact_fit", ... (the kernel's names), events by their own name. */
+const char *mt_store_type_name(enum maple_store_type t);
+
+/* Bulk mode (kernel <= 6.12): announce @nr_entries in-order stores into an empty non-RCU tree;
+ * mas_destroy ends it (and fixes the last node). 0 or -ENOMEM / -EINVAL. */
+int mas_expected_entries(struct ma_state *mas, unsigned long nr_entries);
+void mas_destroy(struct ma_state *mas);
 
 #endif

@@ -90,7 +90,7 @@ void oracle_state_set_range_keep(struct oracle_state *s, unsigned long first, un
 void oracle_state_reset(struct oracle_state *s);
 void oracle_state_pause(struct oracle_state *s);
 
-/* mas_walk, mas_find, mas_next, mas_prev: exactly docs/semantics.md. The _range, _rev forms and
+/* mas_walk, mas_find, mas_next, mas_prev and their _range, _rev forms: exactly docs/semantics.md;
  * the gap searches: oracle/SEMANTICS-EXTRA.md. Reads never modify the tree. */
 void *oracle_state_walk(struct oracle_state *s);
 void *oracle_state_find(struct oracle_state *s, unsigned long max);
@@ -106,6 +106,19 @@ void *oracle_state_prev_range(struct oracle_state *s, unsigned long min);
  * -EBUSY: node tree -> status error (error = -EBUSY), [index,last] = [min,max]; root-entry tree ->
  * status root, index/last untouched. */
 int oracle_state_empty_area(struct oracle_state *s, unsigned long min, unsigned long max, unsigned long size);
+
+/* mas_store, mas_store_gfp, mas_erase (docs/semantics.md "Advanced writes"). A store works from
+ * [index, last] whatever the status and stores any entry (no advanced check). index > last:
+ * status error, error -EINVAL, tree unchanged (store returns NULL, store_gfp -EINVAL). Otherwise
+ * store returns the raw entry that held index before the write, store_gfp 0; then in a node tree
+ * the state is the range now holding the old index (the merged NULL range for a NULL store),
+ * active; in an empty or root-entry tree [index, last] is kept and the status is start.
+ * erase: node tree: walk; a non-NULL range is stored NULL over (as store). Empty tree: status
+ * none, NULL. Root-entry tree: status root, index/last kept; index 0 erases the root entry
+ * ([0,0], then start). Returns the raw entry found. Never -ENOMEM. */
+void *oracle_state_store(struct oracle_state *s, void *entry);
+int oracle_state_store_gfp(struct oracle_state *s, void *entry);
+void *oracle_state_erase(struct oracle_state *s);
 int oracle_state_empty_area_rev(struct oracle_state *s, unsigned long min, unsigned long max, unsigned long size);
 
 #endif

@@ -1,0 +1,301 @@
+/* rebalance.c - the subtree rebuild behind split, rebalance and spanning stores (reference §3.4-3.6):
+ * new nodes level by level from the leaves up, neighbours pulled in when a level is short, one pointer
+ * (or the root) replaced at the top, then the old nodes freed. Also the rebalance store itself.
+ * Never allocates while it runs: every node comes from the pool filled before the tree is touched. */
+#include "write.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void rebal_bug(const char *what)
+{
+	fprintf(stderr, "maple: rebalance: %s\n", what);
+	abort();
+}
+
+/** rebal_init() - a rebuild whose left and right paths both start as @wr's path. */
+void rebal_init(struct rebal_state *rs, struct wr_state *wr)
+{
+	rs->mt = wr->mt;
+	rs->l = wr->path;
+	rs->r = wr->path;
+	rs->n = 0;
+	rs->pool_n = 0;
+}
+
+/** rebal_prealloc() - fill the pool with @count nodes. Return: 0, or -ENOMEM with nothing kept. */
+int rebal_prealloc(struct rebal_state *rs, unsigned int count)
+{
+	if (count > REBAL_POOL_MAX)
+		count = REBAL_POOL_MAX;
+	while (rs->pool_n < count) {
+		struct maple_node *node = alloc_node(rs->mt);
+
+		if (!node) {
+			while (rs->pool_n)
+				alloc_free_node(rs->mt, rs->pool[--rs->pool_n]);
+			return -ENOMEM;
+		}
+		rs->pool[rs->pool_n++] = node;
+	}
+	return 0;
+}
+
+static struct maple_enode *rebal_new_node(struct rebal_state *rs, bool leaf)
+{
+	if (!rs->pool_n)
+		rebal_bug("node pool exhausted");
+	return mt_mk_enode(rs->pool[--rs->pool_n], leaf ? maple_leaf_64 : tree_internal_type(rs->mt));
+}
+
+/* Fill path level @d+1.. down to @to from the slot chosen at level @d, along the left edge
+ * (@right false) or the right edge. */
+static void rebal_descend(struct walk_path *p, unsigned char d, unsigned char to, bool right)
+{
+	for (; d < to; d++) {
+		const struct walk_level *lv = &p->lv[d];
+		const struct maple_node *node = mte_to_node(lv->enode);
+		struct walk_level *next = &p->lv[d + 1];
+
+		next->enode = node->slot[lv->slot];
+		next->min = node_slot_min(node, lv->slot, lv->min);
+		next->max = node_slot_max(node, lv->slot, lv->end, lv->max);
+		next->end = node_data_end(mte_to_node(next->enode), next->max);
+		next->slot = right ? next->end : 0;
+	}
+}
+
+static void rebal_add_event(struct rebal_state *rs, unsigned char d, unsigned char a)
+{
+	(void)rs;
+	if (a + 1 < d)
+		wr_count(MT_STORE_EV_COUSIN_PULL);    /* the neighbour has another parent */
+}
+
+/** rebal_pull_right() - take the whole node right of the span at level @d into the items. */
+void rebal_pull_right(struct rebal_state *rs, unsigned char d)
+{
+	struct walk_path *p = &rs->r;
+	int a = d - 1;
+
+	while (a >= 0 && p->lv[a].slot >= p->lv[a].end)
+		a--;
+	if (a < 0)
+		rebal_bug("no right neighbour");
+	p->lv[a].slot++;
+	rebal_descend(p, (unsigned char)a, d, false);
+	if (rs->n + MAPLE_RANGE64_SLOTS > REBAL_MAX_ITEMS)
+		rebal_bug("items overflow");
+	rs->n += node_read(p->lv[d].enode, p->lv[d].min, p->lv[d].max, rs->items + rs->n);
+	rebal_add_event(rs, d, (unsigned char)a);
+}
+
+/** rebal_pull_left() - take the whole node left of the span at level @d into the items. */
+void rebal_pull_left(struct rebal_state *rs, unsigned char d)
+{
+	struct walk_path *p = &rs->l;
+	struct node_range r[MAPLE_RANGE64_SLOTS];
+	unsigned char k;
+	int a = d - 1;
+
+	while (a >= 0 && p->lv[a].slot == 0)
+		a--;
+	if (a < 0)
+		rebal_bug("no left neighbour");
+	p->lv[a].slot--;
+	rebal_descend(p, (unsigned char)a, d, true);
+	k = node_read(p->lv[d].enode, p->lv[d].min, p->lv[d].max, r);
+	if (rs->n + k > REBAL_MAX_ITEMS)
+		rebal_bug("items overflow");
+	memmove(rs->items + k, rs->items, rs->n * sizeof(rs->items[0]));
+	memcpy(rs->items, r, k * sizeof(r[0]));
+	rs->n += k;
+	rebal_add_event(rs, d, (unsigned char)a);
+}
+
+/* The size of the next node of a level: all of the rest if it fits one node, else an even share
+ * (>= 8), moved by one so that a leaf never ends on NULL (NULLs are never adjacent). In bulk mode
+ * a two-way split is left-heavy: the right node, where in-order stores go on, gets the minimum. */
+static unsigned char rebal_group(const struct node_range *items, unsigned char start, unsigned char count,
+				 bool leaf, bool bulk)
+{
+	unsigned char left = (unsigned char)(count - start), nodes, size;
+
+	if (left <= MAPLE_RANGE64_SLOTS)
+		return left;
+	nodes = (unsigned char)((left + MAPLE_RANGE64_SLOTS - 1) / MAPLE_RANGE64_SLOTS);
+	size = (unsigned char)((left + nodes - 1) / nodes);
+	if (bulk && left - MAPLE_MIN_END - 1 <= MAPLE_RANGE64_SLOTS)
+		size = (unsigned char)(left - MAPLE_MIN_END - 1);
+	if (leaf && !items[start + size - 1].entry)
+		size = (unsigned char)(size < MAPLE_RANGE64_SLOTS && !bulk ? size + 1 : size - 1);
+	return size;
+}
+
+/* Build the nodes of level @d from the items into @out (their ranges); returns how many. */
+static unsigned char rebal_build(struct rebal_state *rs, unsigned char d, struct node_range *out)
+{
+	bool leaf = d + 1 == rs->l.height, bulk = wr_in_bulk(rs->mt);
+	unsigned char start = 0, k = 0;
+
+	while (start < rs->n) {
+		unsigned char size = rebal_group(rs->items, start, rs->n, leaf, bulk);
+		struct maple_enode *enode = rebal_new_node(rs, leaf);
+
+		if (k == REBAL_MAX_MADE)
+			rebal_bug("too many nodes on one level");
+		out[k] = (struct node_range){ rs->items[start].first, rs->items[start + size - 1].last, enode };
+		node_fill(enode, rs->items + start, size, out[k].last);
+		k++;
+		start = (unsigned char)(start + size);
+	}
+	if (k >= 3)
+		wr_count(MT_STORE_EV_SPLIT_3WAY);
+	return k;
+}
+
+/* The items of level @d - 1: the left parent's slots before the span, the @k new nodes, the right
+ * parent's slots after it. */
+static void rebal_ascend(struct rebal_state *rs, unsigned char d, const struct node_range *made, unsigned char k)
+{
+	const struct walk_level *pl = &rs->l.lv[d - 1], *pr = &rs->r.lv[d - 1];
+	struct node_range cur[MAPLE_RANGE64_SLOTS];
+	unsigned char n, i;
+
+	n = node_read(pl->enode, pl->min, pl->max, cur);
+	rs->n = 0;
+	for (i = 0; i < pl->slot; i++)
+		rs->items[rs->n++] = cur[i];
+	for (i = 0; i < k; i++)
+		rs->items[rs->n++] = made[i];
+	if (pr->enode != pl->enode)
+		n = node_read(pr->enode, pr->min, pr->max, cur);
+	for (i = (unsigned char)(pr->slot + 1); i < n; i++)
+		rs->items[rs->n++] = cur[i];
+}
+
+/* Free the old node @enode ([min, max], level @d) and the old nodes under it that the rebuild
+ * replaced: a child is replaced when its range lies inside the span of its level. */
+static void rebal_free_old(struct rebal_state *rs, struct maple_enode *enode, unsigned long min,
+			   unsigned long max, unsigned char d)
+{
+	if (!mte_is_leaf(enode)) {
+		struct node_range r[MAPLE_RANGE64_SLOTS];
+		unsigned char n = node_read(enode, min, max, r);
+
+		for (unsigned char i = 0; i < n; i++) {
+			if (r[i].first >= rs->span_min[d + 1] && r[i].last <= rs->span_max[d + 1])
+				rebal_free_old(rs, r[i].entry, r[i].first, r[i].last, (unsigned char)(d + 1));
+		}
+	}
+	alloc_free_node(rs->mt, mte_to_node(enode));
+}
+
+/* Level @d covers the whole key space: its items become the new root (one node, a node over
+ * several, the single child itself, or nothing when all is NULL). */
+static void rebal_new_root(struct rebal_state *rs, unsigned char d)
+{
+	struct maple_enode *old = root_to_enode(rs->mt->ma_root);
+	unsigned int h = rs->l.height, height = h - d;
+	bool leaf = d + 1u == h;
+	struct maple_enode *root = NULL;
+
+	if (leaf && rs->n == 1 && !rs->items[0].entry) {
+		height = 0;                       /* everything is NULL: the tree empties */
+	} else if (!leaf && rs->n == 1) {
+		root = rs->items[0].entry;        /* a root with one child is that child */
+		height--;
+	} else if (rs->n <= MAPLE_RANGE64_SLOTS) {
+		root = rebal_new_node(rs, leaf);
+		node_fill(root, rs->items, rs->n, ULONG_MAX);
+	} else {
+		struct node_range made[REBAL_MAX_MADE];
+		unsigned char k = rebal_build(rs, d, made);
+
+		root = rebal_new_node(rs, false);
+		node_fill(root, made, k, ULONG_MAX);
+		height++;
+	}
+	if (height < h)
+		wr_count(MT_STORE_EV_ROOT_COLLAPSE);
+	wr_publish_root(rs->mt, root, height);
+	for (unsigned char i = 0; i <= d; i++) {
+		rs->span_min[i] = 0;
+		rs->span_max[i] = ULONG_MAX;
+	}
+	rebal_free_old(rs, old, 0, ULONG_MAX, 0);
+}
+
+/* Level @d is one node whose new contents fit: a new node takes its place in the parent. */
+static void rebal_replace_one(struct rebal_state *rs, unsigned char d)
+{
+	const struct walk_level *lv = &rs->l.lv[d], *pl = &rs->l.lv[d - 1];
+	struct maple_enode *enode = rebal_new_node(rs, d + 1 == rs->l.height);
+	struct maple_node *parent = mte_to_node(pl->enode);
+
+	node_fill(enode, rs->items, rs->n, lv->max);
+	node_set_parent(mte_to_node(enode), parent, pl->slot);
+	parent->slot[pl->slot] = enode;
+	rebal_free_old(rs, lv->enode, lv->min, lv->max, d);
+}
+
+/**
+ * rebal_run() - rebuild from the leaves up: the items (the new contents of the leaves from rs->l's
+ * to rs->r's) become new nodes, then their parents' new contents, and so on, until one node replaces
+ * one node or a new root is made. Levels short of the minimum pull in their right neighbour (the
+ * left one at the right edge); the pool must hold enough nodes.
+ */
+void rebal_run(struct rebal_state *rs)
+{
+	struct node_range made[REBAL_MAX_MADE];
+	unsigned char d = (unsigned char)(rs->l.height - 1);
+
+	for (;;) {
+		const struct walk_level *l = &rs->l.lv[d], *r = &rs->r.lv[d];
+
+		rs->span_min[d] = l->min;
+		rs->span_max[d] = r->max;
+		if (l->min == 0 && r->max == ULONG_MAX) {
+			rebal_new_root(rs, d);
+			break;
+		}
+		if (rs->n <= MAPLE_MIN_END && r->max != ULONG_MAX) {
+			rebal_pull_right(rs, d);
+			continue;
+		}
+		if (l->enode == r->enode && rs->n <= MAPLE_RANGE64_SLOTS) {
+			rebal_replace_one(rs, d);
+			break;
+		}
+		rebal_ascend(rs, d, made, rebal_build(rs, d, made));
+		d--;
+	}
+	while (rs->pool_n)
+		alloc_free_node(rs->mt, rs->pool[--rs->pool_n]);
+}
+
+/**
+ * wr_rebalance() - the leaf of @wr would end below the minimum: combine its new contents with the
+ * right sibling (the left one when it is the last child) and rebuild upwards.
+ * Return: 0 or -ENOMEM (tree unchanged).
+ */
+int wr_rebalance(struct wr_state *wr)
+{
+	struct rebal_state rs;
+	unsigned char d = (unsigned char)(wr->path.height - 1);
+	const struct walk_level *leaf = &wr->path.lv[d], *parent = &wr->path.lv[d - 1];
+	struct node_range in[MAPLE_RANGE64_SLOTS];
+	unsigned char n;
+
+	rebal_init(&rs, wr);
+	if (rebal_prealloc(&rs, 2u * wr->path.height + 1))
+		return -ENOMEM;
+	n = node_read(leaf->enode, leaf->min, leaf->max, in);
+	rs.n = (unsigned char)range_apply(in, n, wr->index, wr->last, wr->entry, rs.items);
+	if (parent->slot < parent->end)
+		rebal_pull_right(&rs, d);
+	else
+		rebal_pull_left(&rs, d);
+	rebal_run(&rs);
+	return 0;
+}

@@ -1,0 +1,121 @@
+/* store.c - the advanced API's writes: mas_store, mas_store_gfp and mas_erase. Each one reads what
+ * it needs with walks, writes through wr_store() and then positions the state with a walk, so it
+ * never depends on how the write path reshapes nodes. Never takes the tree lock (the caller holds it). */
+#include "internal.h"
+
+/* Put the state in ma_error with @err (negative errno), kernel style: xa_err(mas->node) == err. */
+static void store_set_err(struct ma_state *mas, int err)
+{
+	mas->status = ma_error;
+	mas->node = (struct maple_enode *)xa_mk_internal((unsigned long)(long)err);
+}
+
+/* The raw entry of the range holding @index (zero entries included), without moving @mas. */
+static void *store_content(struct maple_tree *mt, unsigned long index)
+{
+	MA_STATE(probe, mt, index, index);
+
+	return mas_walk(&probe);
+}
+
+/* Where a successful store of [first, last] leaves the state (docs/semantics.md "Advanced
+ * writes"): in a node tree, on the range now holding @first (for a NULL store the merged NULL
+ * range), ma_active; otherwise [first, last] and ma_start. */
+static void store_settle(struct ma_state *mas, unsigned long first, unsigned long last)
+{
+	mas->index = first;
+	mas->last = last;
+	if (root_is_node(mas->tree->ma_root)) {
+		mas_walk(mas);
+		return;
+	}
+	mas->status = ma_start;
+	mas->node = NULL;
+}
+
+/* Store @entry over [index, last]; 0 or a negative errno (the state is then ma_error). */
+static int store_range(struct ma_state *mas, void *entry, void **old)
+{
+	unsigned long first = mas->index, last = mas->last;
+	int ret;
+
+	if (first > last) {
+		store_set_err(mas, -EINVAL);
+		return -EINVAL;
+	}
+	*old = store_content(mas->tree, first);
+	ret = wr_store(mas->tree, first, last, entry);
+	if (ret) {
+		store_set_err(mas, ret);
+		return ret;
+	}
+	wr_debug_validate(mas->tree);
+	store_settle(mas, first, last);
+	return 0;
+}
+
+/**
+ * mas_store() - store @entry over [mas->index, mas->last], whatever the state's status.
+ * @mas: the maple state; the caller holds the tree lock. @entry: any value (no advanced check).
+ *
+ * Return: the entry the range holding mas->index had before the write (the first entry
+ * overwritten), or NULL. On failure NULL, the tree unchanged and the state ma_error with
+ * xa_err(mas->node) = -EINVAL (index > last) or -ENOMEM.
+ */
+void *mas_store(struct ma_state *mas, void *entry)
+{
+	void *old = NULL;
+
+	if (store_range(mas, entry, &old))
+		return NULL;
+	return old;
+}
+
+/**
+ * mas_store_gfp() - mas_store() reporting an error code instead of the old entry.
+ * @mas: the maple state; the caller holds the tree lock. @entry: any value. @gfp: allocation
+ * flags (allocations never block here, so there is nothing to retry).
+ *
+ * Return: 0; -EINVAL if index > last; -ENOMEM. On error the state is ma_error, the tree unchanged.
+ */
+int mas_store_gfp(struct ma_state *mas, void *entry, gfp_t gfp)
+{
+	void *old;
+
+	(void)gfp;
+	return store_range(mas, entry, &old);
+}
+
+/* mas_erase()'s look-up (v6.12's state walk): like mas_walk in a node tree; in an empty tree
+ * status ma_none and in a root-entry tree ma_root, index/last untouched. */
+static void *store_erase_walk(struct ma_state *mas)
+{
+	void *root = mas->tree->ma_root;
+
+	if (root_is_node(root))
+		return mas_walk(mas);
+	mas->node = NULL;
+	mas->status = root ? ma_root : ma_none;
+	if (!root || mas->index > 0)
+		return NULL;
+	mas->last = 0;
+	return root;
+}
+
+/**
+ * mas_erase() - make the whole range holding mas->index NULL.
+ * @mas: the maple state; the caller holds the tree lock.
+ *
+ * Return: the range's entry as stored (zero entries included), or NULL (nothing is written). After
+ * a non-NULL erase the state is as after mas_store(NULL) over that range; on -ENOMEM the entry is
+ * still returned, the tree is unchanged and the state is ma_error.
+ */
+void *mas_erase(struct ma_state *mas)
+{
+	void *entry, *old;
+
+	entry = store_erase_walk(mas);
+	if (entry)
+		store_range(mas, NULL, &old);
+	return entry;
+}

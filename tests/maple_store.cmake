@@ -1,0 +1,2 @@
+maplefuzz_unit_test(maple_store_test)
+target_link_libraries(maple_store_test PRIVATE maple)
