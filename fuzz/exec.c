@@ -70,6 +70,10 @@ static void write_span(struct exec *x, const struct op *op, unsigned long *first
 	}
 	if (op->code == OP_MAS_ERASE)
 		oracle_range(&x->oracle, x->os.index, first, last);
+	if (op->code == OP_BULK) {
+		*first = 0;
+		*last = ULONG_MAX;
+	}
 	if (*first)
 		(*first)--;
 	if (*last != ULONG_MAX)
@@ -135,19 +139,25 @@ static void track_position(struct exec *x, const struct op *op)
 		x->positioned = false;
 }
 
-/* mas_store performs no entry check, and the kernel reserves advanced entries (retry, internal
- * values up to 1026) for itself: storing one is a caller error, so the harness never does. */
-static bool skipped(const struct op *op)
+/* Caller errors the harness never commits: mas_store performs no entry check, and the kernel
+ * reserves advanced entries (retry, internal values up to 1026) for itself; bulk mode is only for
+ * an empty tree. */
+static const char *skipped(struct exec *x, const struct op *op)
 {
 	void *e = ops_entry_ptr(op->entry);
 
-	return (op->code == OP_MAS_STORE || op->code == OP_MAS_STORE_GFP) && xa_is_advanced(e);
+	if ((op->code == OP_MAS_STORE || op->code == OP_MAS_STORE_GFP) && xa_is_advanced(e))
+		return "an advanced entry through mas_store is a caller error";
+	if (op->code == OP_BULK && oracle_mode(&x->oracle) != ORACLE_EMPTY)
+		return "bulk mode needs an empty tree";
+	return NULL;
 }
 
 static bool exec_op(struct exec *x, const struct op *op)
 {
 	struct observation m, o;
 	unsigned long span_first, span_last;
+	const char *why = skipped(x, op);
 
 	if (x->opt->trace) {
 		char text[256];
@@ -155,9 +165,9 @@ static bool exec_op(struct exec *x, const struct op *op)
 		ops_format(op, text, sizeof(text));
 		fprintf(x->opt->trace, "op %lu: %s\n", x->op_number, text);
 	}
-	if (skipped(op)) {
+	if (why) {
 		if (x->opt->trace)
-			fprintf(x->opt->trace, "     (skipped: an advanced entry through mas_store is a caller error)\n");
+			fprintf(x->opt->trace, "     (skipped: %s)\n", why);
 		return true;
 	}
 	guard_unpositioned(x, op);

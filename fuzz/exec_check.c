@@ -245,8 +245,11 @@ void trace_result(FILE *out, const struct op *op, const struct observation *ob)
 	char e[48];
 
 	switch (op->code) {
-	case OP_STORE_RANGE: case OP_STORE: case OP_INSERT_RANGE: case OP_INSERT:
+	case OP_STORE_RANGE: case OP_STORE: case OP_INSERT_RANGE: case OP_INSERT: case OP_DUP: case OP_BULK:
 		fprintf(out, "     -> %d\n", ob->ret);
+		break;
+	case OP_MAS_STORE_GFP:
+		fprintf(out, "     -> %d [%lu, %lu] %s\n", ob->ret, ob->index, ob->last, status_name(ob->status));
 		break;
 	case OP_ERASE: case OP_LOAD: case OP_NEXT: case OP_PREV:
 		fprintf(out, "     -> %s\n", ops_format_ptr(ob->entry, e, sizeof(e)));
@@ -257,7 +260,9 @@ void trace_result(FILE *out, const struct op *op, const struct observation *ob)
 	case OP_FOR_EACH:
 		fprintf(out, "     -> %u entries\n", ob->steps);
 		break;
-	case OP_MAS_WALK: case OP_MAS_FIND: case OP_MAS_NEXT: case OP_MAS_PREV:
+	case OP_MAS_WALK: case OP_MAS_FIND: case OP_MAS_NEXT: case OP_MAS_PREV: case OP_MAS_FIND_RANGE:
+	case OP_MAS_FIND_REV: case OP_MAS_FIND_RANGE_REV: case OP_MAS_NEXT_RANGE: case OP_MAS_PREV_RANGE:
+	case OP_MAS_STORE: case OP_MAS_ERASE:
 		fprintf(out, "     -> %s [%lu, %lu] %s\n", ops_format_ptr(ob->entry, e, sizeof(e)), ob->index,
 			ob->last, status_name(ob->status));
 		break;

@@ -68,6 +68,42 @@ static void run_maple_state(struct exec *x, const struct op *op, struct observat
 	record_state_maple(mas, ob);
 }
 
+/* The bulk op's ranges: [base + 3i, base + 3i + 1] for i < count, stopping before ULONG_MAX. */
+static bool bulk_range(const struct op *op, unsigned long i, unsigned long *first)
+{
+	unsigned long base = op->arg[1];
+
+	if (i >= op->arg[0] % (OPS_BULK_MAX + 1) || 3 * i >= ULONG_MAX - 1 - base)
+		return false;
+	*first = base + 3 * i;
+	return true;
+}
+
+/* In-order stores into an empty tree in bulk mode, the way the kernel once copied a VMA tree. */
+static int run_bulk_maple(struct maple_tree *mt, const struct op *op)
+{
+	MA_STATE(mas, mt, 0, 0);
+	unsigned long first;
+	int ret = mas_expected_entries(&mas, op->arg[0] % (OPS_BULK_MAX + 1));
+
+	for (unsigned long i = 0; !ret && bulk_range(op, i, &first); i++) {
+		mas_set_range(&mas, first, first + 1);
+		ret = mas_store_gfp(&mas, xa_mk_value(i), GFP_KERNEL);
+	}
+	mas_destroy(&mas);
+	return ret;
+}
+
+static int run_bulk_oracle(struct oracle *o, const struct op *op)
+{
+	unsigned long first;
+	int ret = 0;
+
+	for (unsigned long i = 0; !ret && bulk_range(op, i, &first); i++)
+		ret = oracle_store_range(o, first, first + 1, xa_mk_value(i));
+	return ret;
+}
+
 /* Copies the tree into x->copy; exec_check.c compares the copy, then it is destroyed. */
 static int run_dup(struct exec *x)
 {
@@ -97,6 +133,7 @@ void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob)
 	case OP_PREV: ob->entry = mt_prev(mt, a[0], a[1]); break;
 	case OP_DESTROY: mtree_destroy(mt); break;
 	case OP_DUP: ob->ret = run_dup(x); break;
+	case OP_BULK: ob->ret = run_bulk_maple(mt, op); break;
 	default: run_maple_state(x, op, ob); break;
 	}
 }
@@ -148,6 +185,7 @@ void exec_run_oracle(struct exec *x, const struct op *op, struct observation *ob
 	case OP_NEXT: ob->entry = oracle_next(o, a[0], a[1]); break;
 	case OP_PREV: ob->entry = oracle_prev(o, a[0], a[1]); break;
 	case OP_DESTROY: oracle_destroy(o); break;
+	case OP_BULK: ob->ret = run_bulk_oracle(o, op); break;
 	default: run_oracle_state(x, op, ob); break;
 	}
 }

@@ -40,6 +40,7 @@ const struct op_desc ops_table[OP_COUNT] = {
 	[OP_MAS_ERASE] = { "mas_erase", 0, { 0 }, false, true, true },
 	[OP_DUP] = { "dup", 0, { 0 }, false, false, false },
 	[OP_MAS_SET_RANGE_KEEP] = { "__mas_set_range", 2, { I, I }, true, false, false },
+	[OP_BULK] = { "bulk", 2, { I, I }, false, true, false },
 };
 #undef I
 #undef E

@@ -12,6 +12,7 @@
 #define OPS_PREAMBLE_SIZE 4
 #define OPS_MAX_ARGS 3
 #define OPS_MAX_OPS 4096          /* per input: keeps one input's cost bounded */
+#define OPS_BULK_MAX 256          /* ranges one bulk op stores at most */
 
 /* Opcodes are append-only: a committed corpus file must keep its meaning. */
 enum op_code {
@@ -21,7 +22,7 @@ enum op_code {
 	OP_MAS_PAUSE, OP_MAS_RESET, OP_CHECK,
 	/* v1, second batch */
 	OP_MAS_FIND_RANGE, OP_MAS_FIND_REV, OP_MAS_FIND_RANGE_REV, OP_MAS_NEXT_RANGE, OP_MAS_PREV_RANGE,
-	OP_MAS_STORE, OP_MAS_STORE_GFP, OP_MAS_ERASE, OP_DUP, OP_MAS_SET_RANGE_KEEP,
+	OP_MAS_STORE, OP_MAS_STORE_GFP, OP_MAS_ERASE, OP_DUP, OP_MAS_SET_RANGE_KEEP, OP_BULK,
 	OP_COUNT
 };
 
