@@ -74,6 +74,14 @@ static void write_span(struct exec *x, const struct op *op, unsigned long *first
 		*first = 0;
 		*last = ULONG_MAX;
 	}
+	if (op->code == OP_ALLOC_RANGE || op->code == OP_ALLOC_RRANGE) {
+		*first = op->arg[1];          /* the allocation lands inside the window [min, max] */
+		*last = op->arg[2];
+	}
+	if (op->code == OP_ALLOC_CYCLIC) {
+		*first = op->arg[0];
+		*last = op->arg[1];
+	}
 	if (*first)
 		(*first)--;
 	if (*last != ULONG_MAX)
@@ -103,6 +111,8 @@ static bool is_state_step(enum op_code code)
 	case OP_MAS_WALK: case OP_MAS_FIND: case OP_MAS_NEXT: case OP_MAS_PREV:
 	case OP_MAS_FIND_RANGE: case OP_MAS_FIND_REV: case OP_MAS_FIND_RANGE_REV:
 	case OP_MAS_NEXT_RANGE: case OP_MAS_PREV_RANGE:
+	case OP_MAS_EMPTY_AREA: case OP_MAS_EMPTY_AREA_REV: case OP_MAS_EMPTY_AREA_FIT:
+	case OP_MAS_EMPTY_AREA_REV_FIT:
 		return true;
 	default:
 		return false;

@@ -242,20 +242,30 @@ bool check_leaks(struct exec *x, const struct op *op)
 /* One line for the trace: what the op returned (both sides agreed on it). */
 void trace_result(FILE *out, const struct op *op, const struct observation *ob)
 {
-	char e[48];
+	char e[48], i[24], l[24];
 
+	ops_format_ptr(ob->entry, e, sizeof(e));
+	ops_format_index(ob->index, i, sizeof(i));
+	ops_format_index(ob->last, l, sizeof(l));
 	switch (op->code) {
 	case OP_STORE_RANGE: case OP_STORE: case OP_INSERT_RANGE: case OP_INSERT: case OP_DUP: case OP_BULK:
 		fprintf(out, "     -> %d\n", ob->ret);
 		break;
-	case OP_MAS_STORE_GFP:
-		fprintf(out, "     -> %d [%lu, %lu] %s\n", ob->ret, ob->index, ob->last, status_name(ob->status));
+	case OP_ALLOC_RANGE: case OP_ALLOC_RRANGE:
+		fprintf(out, "     -> %d, start %s\n", ob->ret, i);
+		break;
+	case OP_ALLOC_CYCLIC:
+		fprintf(out, "     -> %d, start %s, next %s\n", ob->ret, i, l);
+		break;
+	case OP_MAS_EMPTY_AREA: case OP_MAS_EMPTY_AREA_REV: case OP_MAS_EMPTY_AREA_FIT:
+	case OP_MAS_EMPTY_AREA_REV_FIT: case OP_MAS_STORE_GFP:
+		fprintf(out, "     -> %d [%s, %s] %s\n", ob->ret, i, l, status_name(ob->status));
 		break;
 	case OP_ERASE: case OP_LOAD: case OP_NEXT: case OP_PREV:
-		fprintf(out, "     -> %s\n", ops_format_ptr(ob->entry, e, sizeof(e)));
+		fprintf(out, "     -> %s\n", e);
 		break;
 	case OP_FIND: case OP_FIND_AFTER:
-		fprintf(out, "     -> %s, index %lu\n", ops_format_ptr(ob->entry, e, sizeof(e)), ob->index);
+		fprintf(out, "     -> %s, index %s\n", e, i);
 		break;
 	case OP_FOR_EACH:
 		fprintf(out, "     -> %u entries\n", ob->steps);
@@ -263,8 +273,7 @@ void trace_result(FILE *out, const struct op *op, const struct observation *ob)
 	case OP_MAS_WALK: case OP_MAS_FIND: case OP_MAS_NEXT: case OP_MAS_PREV: case OP_MAS_FIND_RANGE:
 	case OP_MAS_FIND_REV: case OP_MAS_FIND_RANGE_REV: case OP_MAS_NEXT_RANGE: case OP_MAS_PREV_RANGE:
 	case OP_MAS_STORE: case OP_MAS_ERASE:
-		fprintf(out, "     -> %s [%lu, %lu] %s\n", ops_format_ptr(ob->entry, e, sizeof(e)), ob->index,
-			ob->last, status_name(ob->status));
+		fprintf(out, "     -> %s [%s, %s] %s\n", e, i, l, status_name(ob->status));
 		break;
 	default:
 		break;

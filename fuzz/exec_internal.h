@@ -24,6 +24,7 @@ struct observation {
 struct exec {
 	struct maple_tree mt;
 	struct maple_tree copy;         /* the dup op's destination */
+	unsigned long next_maple, next_oracle;   /* alloc_cyclic's *next, one per side */
 	struct oracle oracle;
 	struct ma_state mas;
 	struct oracle_state os;

@@ -4,6 +4,13 @@
 
 #include <string.h>
 
+/* The _fit searches ask for a window exactly as large as [min, max] (0, i.e. -EINVAL, for the
+ * whole index space or a reversed window). */
+static unsigned long fit_size(const struct op *op)
+{
+	return op->arg[1] >= op->arg[0] ? op->arg[1] - op->arg[0] + 1 : 0;
+}
+
 static void record_state_maple(const struct ma_state *mas, struct observation *ob)
 {
 	ob->index = mas->index;
@@ -63,6 +70,12 @@ static void run_maple_state(struct exec *x, const struct op *op, struct observat
 	case OP_MAS_STORE_GFP: ob->ret = mas_store_gfp(mas, ops_entry_ptr(op->entry), GFP_KERNEL); break;
 	case OP_MAS_ERASE: ob->entry = mas_erase(mas); break;
 	case OP_MAS_SET_RANGE_KEEP: __mas_set_range(mas, op->arg[0], op->arg[1]); break;
+	case OP_MAS_EMPTY_AREA: ob->ret = mas_empty_area(mas, op->arg[0], op->arg[1], op->arg[2]); break;
+	case OP_MAS_EMPTY_AREA_REV: ob->ret = mas_empty_area_rev(mas, op->arg[0], op->arg[1], op->arg[2]); break;
+	case OP_MAS_EMPTY_AREA_FIT: ob->ret = mas_empty_area(mas, op->arg[0], op->arg[1], fit_size(op)); break;
+	case OP_MAS_EMPTY_AREA_REV_FIT:
+		ob->ret = mas_empty_area_rev(mas, op->arg[0], op->arg[1], fit_size(op));
+		break;
 	default: return;
 	}
 	record_state_maple(mas, ob);
@@ -134,6 +147,16 @@ void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob)
 	case OP_DESTROY: mtree_destroy(mt); break;
 	case OP_DUP: ob->ret = run_dup(x); break;
 	case OP_BULK: ob->ret = run_bulk_maple(mt, op); break;
+	case OP_ALLOC_RANGE:
+		ob->ret = mtree_alloc_range(mt, &ob->index, e, a[0], a[1], a[2], GFP_KERNEL);
+		break;
+	case OP_ALLOC_RRANGE:
+		ob->ret = mtree_alloc_rrange(mt, &ob->index, e, a[0], a[1], a[2], GFP_KERNEL);
+		break;
+	case OP_ALLOC_CYCLIC:
+		ob->ret = mtree_alloc_cyclic(mt, &ob->index, e, a[0], a[1], &x->next_maple, GFP_KERNEL);
+		ob->last = x->next_maple;
+		break;
 	default: run_maple_state(x, op, ob); break;
 	}
 }
@@ -159,6 +182,16 @@ static void run_oracle_state(struct exec *x, const struct op *op, struct observa
 	case OP_MAS_STORE_GFP: ob->ret = oracle_state_store_gfp(s, ops_entry_ptr(op->entry)); break;
 	case OP_MAS_ERASE: ob->entry = oracle_state_erase(s); break;
 	case OP_MAS_SET_RANGE_KEEP: oracle_state_set_range_keep(s, op->arg[0], op->arg[1]); break;
+	case OP_MAS_EMPTY_AREA: ob->ret = oracle_state_empty_area(s, op->arg[0], op->arg[1], op->arg[2]); break;
+	case OP_MAS_EMPTY_AREA_REV:
+		ob->ret = oracle_state_empty_area_rev(s, op->arg[0], op->arg[1], op->arg[2]);
+		break;
+	case OP_MAS_EMPTY_AREA_FIT:
+		ob->ret = oracle_state_empty_area(s, op->arg[0], op->arg[1], fit_size(op));
+		break;
+	case OP_MAS_EMPTY_AREA_REV_FIT:
+		ob->ret = oracle_state_empty_area_rev(s, op->arg[0], op->arg[1], fit_size(op));
+		break;
 	default: return;
 	}
 	record_state_oracle(s, ob);
@@ -186,6 +219,12 @@ void exec_run_oracle(struct exec *x, const struct op *op, struct observation *ob
 	case OP_PREV: ob->entry = oracle_prev(o, a[0], a[1]); break;
 	case OP_DESTROY: oracle_destroy(o); break;
 	case OP_BULK: ob->ret = run_bulk_oracle(o, op); break;
+	case OP_ALLOC_RANGE: ob->ret = oracle_alloc_range(o, &ob->index, e, a[0], a[1], a[2]); break;
+	case OP_ALLOC_RRANGE: ob->ret = oracle_alloc_rrange(o, &ob->index, e, a[0], a[1], a[2]); break;
+	case OP_ALLOC_CYCLIC:
+		ob->ret = oracle_alloc_cyclic(o, &ob->index, e, a[0], a[1], &x->next_oracle);
+		ob->last = x->next_oracle;
+		break;
 	default: run_oracle_state(x, op, ob); break;
 	}
 }

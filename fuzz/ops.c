@@ -41,6 +41,13 @@ const struct op_desc ops_table[OP_COUNT] = {
 	[OP_DUP] = { "dup", 0, { 0 }, false, false, false },
 	[OP_MAS_SET_RANGE_KEEP] = { "__mas_set_range", 2, { I, I }, true, false, false },
 	[OP_BULK] = { "bulk", 2, { I, I }, false, true, false },
+	[OP_MAS_EMPTY_AREA] = { "mas_empty_area", 3, { I, I, I }, false, false, false },
+	[OP_MAS_EMPTY_AREA_REV] = { "mas_empty_area_rev", 3, { I, I, I }, false, false, false },
+	[OP_MAS_EMPTY_AREA_FIT] = { "mas_empty_area_fit", 2, { I, I }, false, false, false },
+	[OP_MAS_EMPTY_AREA_REV_FIT] = { "mas_empty_area_rev_fit", 2, { I, I }, false, false, false },
+	[OP_ALLOC_RANGE] = { "alloc_range", 4, { I, I, I, E }, false, true, false },
+	[OP_ALLOC_RRANGE] = { "alloc_rrange", 4, { I, I, I, E }, false, true, false },
+	[OP_ALLOC_CYCLIC] = { "alloc_cyclic", 3, { I, I, E }, false, true, false },
 };
 #undef I
 #undef E
@@ -296,7 +303,7 @@ static int format_entry(struct op_entry e, char *buf, size_t len)
 	return snprintf(buf, len, "null");
 }
 
-static int format_index(unsigned long v, char *buf, size_t len)
+int ops_format_index(unsigned long v, char *buf, size_t len)
 {
 	return v < 0x100000UL ? snprintf(buf, len, "%lu", v) : snprintf(buf, len, "0x%lx", v);
 }
@@ -313,7 +320,7 @@ void ops_format(const struct op *op, char *buf, size_t len)
 		if (d->kinds[i] == ARG_ENTRY)
 			at += (size_t)format_entry(op->entry, buf + at, len - at);
 		else
-			at += (size_t)format_index(op->arg[i], buf + at, len - at);
+			at += (size_t)ops_format_index(op->arg[i], buf + at, len - at);
 	}
 	if (at >= len && len)
 		buf[len - 1] = '\0';

@@ -10,7 +10,7 @@
 
 #define OPS_TEXT_HEADER "maplefuzz-ops v1"
 #define OPS_PREAMBLE_SIZE 4
-#define OPS_MAX_ARGS 3
+#define OPS_MAX_ARGS 4
 #define OPS_MAX_OPS 4096          /* per input: keeps one input's cost bounded */
 #define OPS_BULK_MAX 256          /* ranges one bulk op stores at most */
 
@@ -23,6 +23,9 @@ enum op_code {
 	/* v1, second batch */
 	OP_MAS_FIND_RANGE, OP_MAS_FIND_REV, OP_MAS_FIND_RANGE_REV, OP_MAS_NEXT_RANGE, OP_MAS_PREV_RANGE,
 	OP_MAS_STORE, OP_MAS_STORE_GFP, OP_MAS_ERASE, OP_DUP, OP_MAS_SET_RANGE_KEEP, OP_BULK,
+	/* v1, third batch: allocation trees */
+	OP_MAS_EMPTY_AREA, OP_MAS_EMPTY_AREA_REV, OP_MAS_EMPTY_AREA_FIT, OP_MAS_EMPTY_AREA_REV_FIT,
+	OP_ALLOC_RANGE, OP_ALLOC_RRANGE, OP_ALLOC_CYCLIC,
 	OP_COUNT
 };
 
@@ -86,6 +89,8 @@ void *ops_entry_ptr(struct op_entry e);
 /* Formats any pointer in the text notation (null, zero, v12, p3, i5, or 0x... for others). */
 const char *ops_format_ptr(const void *p, char *buf, size_t len);
 void ops_format(const struct op *op, char *buf, size_t len);
+/* An index as the text form writes it: decimal below 2^20, hex above. */
+int ops_format_index(unsigned long v, char *buf, size_t len);
 void ops_format_config(const struct ops_config *cfg, char *buf, size_t len);
 
 /* Text form: a parsed file. On error, *err holds "file:line: message". */

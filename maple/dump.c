@@ -47,21 +47,30 @@ static void dump_node(FILE *out, const struct maple_enode *enode, unsigned long 
 		      unsigned int depth, enum mt_dump_format format)
 {
 	const struct maple_node *node = mte_to_node(enode);
-	unsigned char end = node_data_end(node, max), i;
+	enum maple_type type = mte_type(enode);
+	bool gaps = type == maple_arange_64;
+	unsigned char end = ma_data_end(node, type, max), i;
 
-	if (end >= MAPLE_RANGE64_SLOTS)
-		end = MAPLE_RANGE64_SLOTS - 1;
+	if (end >= type_slots(type))
+		end = (unsigned char)(type_slots(type) - 1);
 	fprintf(out, "%*s", (int)depth * 2, "");
 	dump_range(out, min, max, format);
-	fprintf(out, " %s %p end %u parent %p\n", dump_type_name(mte_type(enode)), (void *)node, end,
-		node->parent);
+	fprintf(out, " %s %p end %u parent %p", dump_type_name(type), (void *)node, end, node->parent);
+	if (gaps)
+		fprintf(out, " meta gap %u", node->ma64.meta.gap);
+	fputc('\n', out);
 	for (i = 0; i <= end; i++) {
 		unsigned long first = node_slot_min(node, i, min), last = node_slot_max(node, i, end, max);
-		const void *slot = node->slot[i];
+		const void *slot = node_slots(node, type)[i];
 
 		fprintf(out, "%*s%u: ", (int)depth * 2 + 2, "", i);
 		dump_range(out, first, last, format);
 		fputs(" ", out);
+		if (gaps) {
+			fputs("gap ", out);
+			dump_index(out, node->ma64.gap[i], format);
+			fputs(" ", out);
+		}
 		if (mte_is_leaf(enode)) {
 			dump_entry(out, slot, format);
 			fputc('\n', out);

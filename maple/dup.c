@@ -5,45 +5,49 @@
 
 #include <string.h>
 
-/* Free the copies in slots [0, n) of the internal copy @node (whose max is @max). */
-static void dup_free_children(struct maple_tree *new, struct maple_node *node, unsigned char n,
-			      unsigned long max)
+/* Free the copies in slots [0, n) of the internal copy @node (of @type, whose max is @max). */
+static void dup_free_children(struct maple_tree *new, struct maple_node *node, enum maple_type type,
+			      unsigned char n, unsigned long max)
 {
-	unsigned char end = node_data_end(node, max);
+	unsigned char end = ma_data_end(node, type, max);
 	unsigned char i;
 
 	for (i = 0; i < n; i++)
-		node_free_tree(new, node->slot[i], node_slot_max(node, i, end, max));
+		node_free_tree(new, node_slots(node, type)[i], node_slot_max(node, i, end, max));
 }
 
 /* Copy the subtree @src (covering up to @max) into nodes of @new; NULL when out of memory (nothing
- * of the copy is left allocated then). Children get parent pointers into the copy, with the same
- * slot and kind bits as in the source; the caller sets the copy's own parent. */
+ * of the copy is left allocated then). The whole node is copied (gaps and metadata included);
+ * children get parent pointers into the copy, with the same slot and kind bits as in the source;
+ * the caller sets the copy's own parent. */
 static struct maple_enode *dup_subtree(struct maple_tree *new, const struct maple_enode *src, unsigned long max)
 {
 	struct maple_node *node = alloc_node(new);
+	enum maple_type type = mte_type(src);
+	void **slots;
 	unsigned char end, i;
 
 	if (!node)
 		return NULL;
 	memcpy(node, mte_to_node(src), sizeof(*node));
 	if (mte_is_leaf(src))
-		return mt_mk_enode(node, mte_type(src));
-	end = node_data_end(node, max);
+		return mt_mk_enode(node, type);
+	end = ma_data_end(node, type, max);
+	slots = node_slots(node, type);
 	for (i = 0; i <= end; i++) {
-		const struct maple_node *src_child = mte_to_node(node->slot[i]);
-		struct maple_enode *child = dup_subtree(new, node->slot[i], node_slot_max(node, i, end, max));
+		const struct maple_node *src_child = mte_to_node(slots[i]);
+		struct maple_enode *child = dup_subtree(new, slots[i], node_slot_max(node, i, end, max));
 
 		if (!child) {
-			dup_free_children(new, node, i, max);
+			dup_free_children(new, node, type, i, max);
 			alloc_free_node(new, node);
 			return NULL;
 		}
 		mte_to_node(child)->parent = (void *)((uintptr_t)node |
 						      ((uintptr_t)src_child->parent & MAPLE_NODE_MASK));
-		node->slot[i] = child;
+		slots[i] = child;
 	}
-	return mt_mk_enode(node, mte_type(src));
+	return mt_mk_enode(node, type);
 }
 
 /**
@@ -100,19 +104,24 @@ int mtree_dup(struct maple_tree *mt, struct maple_tree *new, gfp_t gfp)
 	return ret;
 }
 
-/* Same node contents: type, data end, pivots, metadata, parent bits (non-root), leaf entries. */
+/* Same node contents: type, data end, pivots, metadata, gaps (arange_64), parent bits (non-root),
+ * leaf entries. */
 static bool shape_node_equal(const struct maple_enode *a, const struct maple_enode *b, unsigned long max,
 			     bool root)
 {
 	const struct maple_node *na = mte_to_node(a), *nb = mte_to_node(b);
-	unsigned char end = node_data_end(na, max);
+	enum maple_type type = mte_type(a);
+	unsigned char end = ma_data_end(na, type, max);
 	unsigned char i;
 
-	if (mte_type(a) != mte_type(b) || end != node_data_end(nb, max))
+	if (type != mte_type(b) || end != ma_data_end(nb, type, max))
 		return false;
-	if (memcmp(na->pivot, nb->pivot, sizeof(na->pivot)))
+	if (memcmp(na->pivot, nb->pivot, type_pivots(type) * sizeof(na->pivot[0])))
 		return false;
-	if (end < MAPLE_RANGE64_SLOTS - 1 && memcmp(&na->meta, &nb->meta, sizeof(na->meta)))
+	if ((end < MAPLE_RANGE64_SLOTS - 1 || type == maple_arange_64) &&
+	    memcmp(node_meta(na, type), node_meta(nb, type), sizeof(na->meta)))
+		return false;
+	if (type == maple_arange_64 && memcmp(na->ma64.gap, nb->ma64.gap, sizeof(na->ma64.gap)))
 		return false;
 	if (!root && ((uintptr_t)na->parent & MAPLE_NODE_MASK) != ((uintptr_t)nb->parent & MAPLE_NODE_MASK))
 		return false;
@@ -128,16 +137,19 @@ static bool shape_subtree_equal(const struct maple_enode *a, const struct maple_
 				bool root)
 {
 	const struct maple_node *na = mte_to_node(a);
+	enum maple_type type = mte_type(a);
+	void **sa, **sb;
 	unsigned char end, i;
 
 	if (!shape_node_equal(a, b, max, root))
 		return false;
 	if (mte_is_leaf(a))
 		return true;
-	end = node_data_end(na, max);
+	end = ma_data_end(na, type, max);
+	sa = node_slots(na, type);
+	sb = node_slots(mte_to_node(b), type);
 	for (i = 0; i <= end; i++)
-		if (!shape_subtree_equal(na->slot[i], mte_to_node(b)->slot[i], node_slot_max(na, i, end, max),
-					 false))
+		if (!shape_subtree_equal(sa[i], sb[i], node_slot_max(na, i, end, max), false))
 			return false;
 	return true;
 }

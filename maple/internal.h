@@ -39,6 +39,13 @@ void *walk_leaf(struct ma_state *mas);
 bool walk_next_leaf(struct ma_state *mas);
 bool walk_prev_leaf(struct ma_state *mas);
 
+/* ---- gap.c: gap tracking in allocation trees (arange_64 internal nodes) ---- */
+unsigned long gap_leaf_max(const struct maple_node *leaf, unsigned long min, unsigned long max);
+unsigned long gap_node_max(const struct maple_enode *enode, unsigned long min, unsigned long max);
+unsigned char gap_max_offset(const struct maple_node *node);
+void gap_fill_node(struct maple_node *node, const struct node_range *r, unsigned char n);
+void gap_update_up(struct maple_tree *mt, struct maple_enode *enode, unsigned long min, unsigned long max);
+
 /* ---- write.c ---- */
 int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry);
 void wr_set_height(struct maple_tree *mt, unsigned int height);

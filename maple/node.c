@@ -10,36 +10,44 @@ unsigned char node_read(const struct maple_enode *enode, unsigned long min, unsi
 			struct node_range *out)
 {
 	const struct maple_node *node = mte_to_node(enode);
-	unsigned char end = node_data_end(node, max);
+	enum maple_type type = mte_type(enode);
+	unsigned char end = ma_data_end(node, type, max);
+	void **slots = node_slots(node, type);
 	unsigned char i;
 
 	for (i = 0; i <= end; i++) {
 		out[i].first = node_slot_min(node, i, min);
 		out[i].last = node_slot_max(node, i, end, max);
-		out[i].entry = node->slot[i];
+		out[i].entry = slots[i];
 	}
 	return (unsigned char)(end + 1);
 }
 
-/* Rewrite the node from @n (1..16) ranges ending at @max: pivots, slots, metadata, and the parent
- * pointers of the children of an internal node. Unused pivots and slots become zero. */
+/* Rewrite the node from @n (1..slot count) ranges ending at @max: pivots, slots, metadata, the
+ * parent pointers of an internal node's children and, in an arange_64 node, the gaps (read from
+ * the children, which must be complete). Unused pivots, slots and gaps become zero. */
 void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned char n, unsigned long max)
 {
 	struct maple_node *node = mte_to_node(enode);
+	enum maple_type type = mte_type(enode);
 	bool leaf = mte_is_leaf(enode);
+	void **slots = node_slots(node, type);
+	void *parent = node->parent;
 	unsigned char i;
 
-	memset(node->pivot, 0, sizeof(node->pivot));
-	memset(node->slot, 0, sizeof(node->slot));
+	memset(node, 0, sizeof(*node));
+	node->parent = parent;
 	for (i = 0; i < n; i++) {
-		node->slot[i] = r[i].entry;
-		if (i < MAPLE_RANGE64_PIVOTS)
+		slots[i] = r[i].entry;
+		if (i < type_pivots(type))
 			node->pivot[i] = i + 1 == n ? max : r[i].last;
 		if (!leaf)
 			node_set_parent(mte_to_node(r[i].entry), node, i);
 	}
-	if (n < MAPLE_RANGE64_SLOTS)
-		node->meta.end = (unsigned char)(n - 1);
+	if (n < type_slots(type) || type == maple_arange_64)
+		node_meta(node, type)->end = (unsigned char)(n - 1);
+	if (type == maple_arange_64)
+		gap_fill_node(node, r, n);
 }
 
 /* Write the @n ranges @r into slots @from.. of a leaf in place (pivots included; the last slot of
@@ -66,11 +74,12 @@ void node_free_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned l
 	struct maple_node *node = mte_to_node(enode);
 
 	if (!mte_is_leaf(enode)) {
-		unsigned char end = node_data_end(node, max);
+		enum maple_type type = mte_type(enode);
+		unsigned char end = ma_data_end(node, type, max);
 		unsigned char i;
 
 		for (i = 0; i <= end; i++)
-			node_free_tree(mt, node->slot[i], node_slot_max(node, i, end, max));
+			node_free_tree(mt, node_slots(node, type)[i], node_slot_max(node, i, end, max));
 	}
 	alloc_free_node(mt, node);
 }

@@ -1,6 +1,6 @@
 /* node.h - private to maple/: the 256-byte node, its pointer encodings and the small helpers every
  * file uses to read one. Nothing here allocates, locks or changes a tree; it only reads and encodes.
- * The layout follows docs/reference §1 (leaf_64 / range_64), written in our own words. */
+ * The layout follows docs/reference §1 (leaf_64 / range_64 / arange_64), written in our own words. */
 #ifndef MAPLE_NODE_H
 #define MAPLE_NODE_H
 
@@ -12,6 +12,9 @@
 #define MAPLE_RANGE64_SLOTS 16
 #define MAPLE_RANGE64_PIVOTS 15
 #define MAPLE_MIN_END 6              /* a non-root, non-rightmost node ends at offset >= 6 */
+#define MAPLE_ARANGE64_SLOTS 10
+#define MAPLE_ARANGE64_PIVOTS 9
+#define MAPLE_ARANGE64_MIN_END 4     /* the same for arange_64 nodes */
 #define MAPLE_NODE_MASK 255UL
 #define MAPLE_ENODE_NULL 0x04UL      /* always set in an encoded node */
 #define MAPLE_ENODE_TYPE_SHIFT 3
@@ -29,21 +32,68 @@ struct maple_metadata {
 	unsigned char gap;
 };
 
-/* One node: parent, 15 pivots, 16 slots. While the node is not full, the last slot's storage
- * holds the metadata (its end offset) instead of an entry. */
-struct maple_node {
+/* The internal node of an allocation tree: parent, 9 pivots, 10 slots, 10 gaps (gap[i] = child i's
+ * largest NULL range, in indices), and its own metadata (end, offset of the largest gap). */
+struct maple_arange_64 {
 	void *parent;
-	unsigned long pivot[MAPLE_RANGE64_PIVOTS];
+	unsigned long pivot[MAPLE_ARANGE64_PIVOTS];
+	void *slot[MAPLE_ARANGE64_SLOTS];
+	unsigned long gap[MAPLE_ARANGE64_SLOTS];
+	struct maple_metadata meta;
+};
+
+/* One node. The direct members are the leaf_64 / range_64 view: parent, 15 pivots, 16 slots; while
+ * such a node is not full, the last slot's storage holds the metadata (its end offset). An arange_64
+ * node is read through ma64 (its pivots alias the first 9 of the other view; slots and meta do not). */
+struct maple_node {
 	union {
-		void *slot[MAPLE_RANGE64_SLOTS];
 		struct {
-			void *pad[MAPLE_RANGE64_SLOTS - 1];
-			struct maple_metadata meta;
+			void *parent;
+			unsigned long pivot[MAPLE_RANGE64_PIVOTS];
+			union {
+				void *slot[MAPLE_RANGE64_SLOTS];
+				struct {
+					void *pad[MAPLE_RANGE64_SLOTS - 1];
+					struct maple_metadata meta;
+				};
+			};
 		};
+		struct maple_arange_64 ma64;
 	};
 };
 
 _Static_assert(sizeof(struct maple_node) == MAPLE_NODE_SIZE, "a node is 256 bytes");
+_Static_assert(offsetof(struct maple_node, ma64.pivot) == offsetof(struct maple_node, pivot),
+	       "pivots are at the same place in every view");
+
+/* ---- per-type sizes ---- */
+static inline unsigned char type_slots(enum maple_type type)
+{
+	return type == maple_arange_64 ? MAPLE_ARANGE64_SLOTS : MAPLE_RANGE64_SLOTS;
+}
+
+static inline unsigned char type_pivots(enum maple_type type)
+{
+	return type == maple_arange_64 ? MAPLE_ARANGE64_PIVOTS : MAPLE_RANGE64_PIVOTS;
+}
+
+/* The smallest end offset of a node that is neither the root nor the rightmost of its level. */
+static inline unsigned char type_min_end(enum maple_type type)
+{
+	return type == maple_arange_64 ? MAPLE_ARANGE64_MIN_END : MAPLE_MIN_END;
+}
+
+/* The slot array of a node of @type. */
+static inline void **node_slots(const struct maple_node *node, enum maple_type type)
+{
+	return type == maple_arange_64 ? (void **)node->ma64.slot : (void **)node->slot;
+}
+
+/* The metadata of a node of @type (in a range_64 / leaf_64 node only valid while not full). */
+static inline struct maple_metadata *node_meta(const struct maple_node *node, enum maple_type type)
+{
+	return (struct maple_metadata *)(type == maple_arange_64 ? &node->ma64.meta : &node->meta);
+}
 
 /* One range of a node's contents: [first, last] -> entry (a user entry or a child enode). */
 struct node_range {
@@ -89,11 +139,15 @@ static inline void *enode_to_root(struct maple_enode *enode)
 	return (void *)((uintptr_t)enode | MAPLE_ROOT_NODE);
 }
 
-/* Internal nodes are range_64 in every tree for now (arange_64 comes with gap tracking). */
+/* Internal nodes are arange_64 in allocation trees, range_64 in the others. */
+static inline bool tree_is_alloc(const struct maple_tree *mt)
+{
+	return mt->ma_flags & MT_FLAGS_ALLOC_RANGE;
+}
+
 static inline enum maple_type tree_internal_type(const struct maple_tree *mt)
 {
-	(void)mt;
-	return maple_range_64;
+	return tree_is_alloc(mt) ? maple_arange_64 : maple_range_64;
 }
 
 /* ---- parent pointers ---- */
@@ -125,11 +179,15 @@ static inline void node_set_root_parent(struct maple_node *node, struct maple_tr
 
 /* ---- reading a node ---- */
 
-/* The offset of the last used slot (reference §1.4): metadata while the node is not full,
- * otherwise 14 or 15 depending on whether the last pivot is the node's max. */
-static inline unsigned char node_data_end(const struct maple_node *node, unsigned long max)
+/* The offset of the last used slot (reference §1.4): arange_64 keeps it in its metadata; the others
+ * use the metadata while not full, otherwise 14 or 15 depending on whether the last pivot is the max. */
+static inline unsigned char ma_data_end(const struct maple_node *node, enum maple_type type,
+					unsigned long max)
 {
 	unsigned long last = node->pivot[MAPLE_RANGE64_PIVOTS - 1];
+
+	if (type == maple_arange_64)
+		return node->ma64.meta.end;
 
 	if (last == 0)
 		return node->meta.end;
@@ -137,6 +195,14 @@ static inline unsigned char node_data_end(const struct maple_node *node, unsigne
 		return MAPLE_RANGE64_PIVOTS - 1;
 	return MAPLE_RANGE64_PIVOTS;
 }
+
+/* ma_data_end() of a leaf_64 or range_64 node (never an arange_64 one). */
+static inline unsigned char node_data_end(const struct maple_node *node, unsigned long max)
+{
+	return ma_data_end(node, maple_range_64, max);
+}
+
+/* Pivot reads (the three helpers below) are the same for every node type: the pivots alias. */
 
 /* Upper bound of slot @i of a node whose data ends at @end and whose max is @max. */
 static inline unsigned long node_slot_max(const struct maple_node *node, unsigned char i,

@@ -41,11 +41,17 @@ int rebal_prealloc(struct rebal_state *rs, unsigned int count)
 	return 0;
 }
 
-static struct maple_enode *rebal_new_node(struct rebal_state *rs, bool leaf)
+/* The node type of level @d of the rebuild: leaves at the bottom, the tree's internal type above. */
+static enum maple_type rebal_type(const struct rebal_state *rs, unsigned char d)
+{
+	return d + 1 == rs->l.height ? maple_leaf_64 : tree_internal_type(rs->mt);
+}
+
+static struct maple_enode *rebal_new_node(struct rebal_state *rs, enum maple_type type)
 {
 	if (!rs->pool_n)
 		rebal_bug("node pool exhausted");
-	return mt_mk_enode(rs->pool[--rs->pool_n], leaf ? maple_leaf_64 : tree_internal_type(rs->mt));
+	return mt_mk_enode(rs->pool[--rs->pool_n], type);
 }
 
 /* Fill path level @d+1.. down to @to from the slot chosen at level @d, along the left edge
@@ -57,10 +63,10 @@ static void rebal_descend(struct walk_path *p, unsigned char d, unsigned char to
 		const struct maple_node *node = mte_to_node(lv->enode);
 		struct walk_level *next = &p->lv[d + 1];
 
-		next->enode = node->slot[lv->slot];
+		next->enode = node_slots(node, mte_type(lv->enode))[lv->slot];
 		next->min = node_slot_min(node, lv->slot, lv->min);
 		next->max = node_slot_max(node, lv->slot, lv->end, lv->max);
-		next->end = node_data_end(mte_to_node(next->enode), next->max);
+		next->end = ma_data_end(mte_to_node(next->enode), mte_type(next->enode), next->max);
 		next->slot = right ? next->end : 0;
 	}
 }
@@ -113,34 +119,37 @@ void rebal_pull_left(struct rebal_state *rs, unsigned char d)
 	rebal_add_event(rs, d, (unsigned char)a);
 }
 
-/* The size of the next node of a level: all of the rest if it fits one node, else an even share
- * (>= 8), moved by one so that a leaf never ends on NULL (NULLs are never adjacent). In bulk mode
- * a two-way split is left-heavy: the right node, where in-order stores go on, gets the minimum. */
+/* The size of the next node of a level of @type: all of the rest if it fits one node, else an even
+ * share (above the minimum), moved by one so that a leaf never ends on NULL (NULLs are never
+ * adjacent). In bulk mode a two-way split is left-heavy: the right node, where in-order stores go
+ * on, gets the minimum. */
 static unsigned char rebal_group(const struct node_range *items, unsigned char start, unsigned char count,
-				 bool leaf, bool bulk)
+				 enum maple_type type, bool bulk)
 {
 	unsigned char left = (unsigned char)(count - start), nodes, size;
+	unsigned char slots = type_slots(type), min_end = type_min_end(type);
 
-	if (left <= MAPLE_RANGE64_SLOTS)
+	if (left <= slots)
 		return left;
-	nodes = (unsigned char)((left + MAPLE_RANGE64_SLOTS - 1) / MAPLE_RANGE64_SLOTS);
+	nodes = (unsigned char)((left + slots - 1) / slots);
 	size = (unsigned char)((left + nodes - 1) / nodes);
-	if (bulk && left - MAPLE_MIN_END - 1 <= MAPLE_RANGE64_SLOTS)
-		size = (unsigned char)(left - MAPLE_MIN_END - 1);
-	if (leaf && !items[start + size - 1].entry)
-		size = (unsigned char)(size < MAPLE_RANGE64_SLOTS && !bulk ? size + 1 : size - 1);
+	if (bulk && left - min_end - 1 <= slots)
+		size = (unsigned char)(left - min_end - 1);
+	if (type == maple_leaf_64 && !items[start + size - 1].entry)
+		size = (unsigned char)(size < slots && !bulk ? size + 1 : size - 1);
 	return size;
 }
 
 /* Build the nodes of level @d from the items into @out (their ranges); returns how many. */
 static unsigned char rebal_build(struct rebal_state *rs, unsigned char d, struct node_range *out)
 {
-	bool leaf = d + 1 == rs->l.height, bulk = wr_in_bulk(rs->mt);
+	enum maple_type type = rebal_type(rs, d);
+	bool bulk = wr_in_bulk(rs->mt);
 	unsigned char start = 0, k = 0;
 
 	while (start < rs->n) {
-		unsigned char size = rebal_group(rs->items, start, rs->n, leaf, bulk);
-		struct maple_enode *enode = rebal_new_node(rs, leaf);
+		unsigned char size = rebal_group(rs->items, start, rs->n, type, bulk);
+		struct maple_enode *enode = rebal_new_node(rs, type);
 
 		if (k == REBAL_MAX_MADE)
 			rebal_bug("too many nodes on one level");
@@ -198,6 +207,7 @@ static void rebal_new_root(struct rebal_state *rs, unsigned char d)
 	struct maple_enode *old = root_to_enode(rs->mt->ma_root);
 	unsigned int h = rs->l.height, height = h - d;
 	bool leaf = d + 1u == h;
+	enum maple_type type = rebal_type(rs, d);
 	struct maple_enode *root = NULL;
 
 	if (leaf && rs->n == 1 && !rs->items[0].entry) {
@@ -205,14 +215,14 @@ static void rebal_new_root(struct rebal_state *rs, unsigned char d)
 	} else if (!leaf && rs->n == 1) {
 		root = rs->items[0].entry;        /* a root with one child is that child */
 		height--;
-	} else if (rs->n <= MAPLE_RANGE64_SLOTS) {
-		root = rebal_new_node(rs, leaf);
+	} else if (rs->n <= type_slots(type)) {
+		root = rebal_new_node(rs, type);
 		node_fill(root, rs->items, rs->n, ULONG_MAX);
 	} else {
 		struct node_range made[REBAL_MAX_MADE];
 		unsigned char k = rebal_build(rs, d, made);
 
-		root = rebal_new_node(rs, false);
+		root = rebal_new_node(rs, tree_internal_type(rs->mt));
 		node_fill(root, made, k, ULONG_MAX);
 		height++;
 	}
@@ -226,16 +236,18 @@ static void rebal_new_root(struct rebal_state *rs, unsigned char d)
 	rebal_free_old(rs, old, 0, ULONG_MAX, 0);
 }
 
-/* Level @d is one node whose new contents fit: a new node takes its place in the parent. */
+/* Level @d is one node whose new contents fit: a new node takes its place in the parent, whose
+ * gaps (and its ancestors') are brought up to date. */
 static void rebal_replace_one(struct rebal_state *rs, unsigned char d)
 {
 	const struct walk_level *lv = &rs->l.lv[d], *pl = &rs->l.lv[d - 1];
-	struct maple_enode *enode = rebal_new_node(rs, d + 1 == rs->l.height);
+	struct maple_enode *enode = rebal_new_node(rs, rebal_type(rs, d));
 	struct maple_node *parent = mte_to_node(pl->enode);
 
 	node_fill(enode, rs->items, rs->n, lv->max);
 	node_set_parent(mte_to_node(enode), parent, pl->slot);
-	parent->slot[pl->slot] = enode;
+	node_slots(parent, mte_type(pl->enode))[pl->slot] = enode;
+	gap_update_up(rs->mt, enode, lv->min, lv->max);
 	rebal_free_old(rs, lv->enode, lv->min, lv->max, d);
 }
 
@@ -252,6 +264,7 @@ void rebal_run(struct rebal_state *rs)
 
 	for (;;) {
 		const struct walk_level *l = &rs->l.lv[d], *r = &rs->r.lv[d];
+		enum maple_type type = rebal_type(rs, d);
 
 		rs->span_min[d] = l->min;
 		rs->span_max[d] = r->max;
@@ -259,11 +272,11 @@ void rebal_run(struct rebal_state *rs)
 			rebal_new_root(rs, d);
 			break;
 		}
-		if (rs->n <= MAPLE_MIN_END && r->max != ULONG_MAX) {
+		if (rs->n <= type_min_end(type) && r->max != ULONG_MAX) {
 			rebal_pull_right(rs, d);
 			continue;
 		}
-		if (l->enode == r->enode && rs->n <= MAPLE_RANGE64_SLOTS) {
+		if (l->enode == r->enode && rs->n <= type_slots(type)) {
 			rebal_replace_one(rs, d);
 			break;
 		}

@@ -13,8 +13,9 @@ static unsigned char split_child_count(const struct walk_level *lv, unsigned cha
 {
 	const struct maple_node *node = mte_to_node(lv->enode);
 	unsigned long max = node_slot_max(node, slot, lv->end, lv->max);
+	const struct maple_enode *child = node_slots(node, mte_type(lv->enode))[slot];
 
-	return (unsigned char)(node_data_end(mte_to_node(node->slot[slot]), max) + 1);
+	return (unsigned char)(ma_data_end(mte_to_node(child), mte_type(child), max) + 1);
 }
 
 /* Push into a sibling when the two fit in two nodes with room to spare: true if it did. */

@@ -7,8 +7,8 @@
  * mt_init_flags() - initialise an empty tree.
  * @mt: the tree. @flags: MT_FLAGS_* (the height bits are ignored).
  *
- * The internal lock is set up unless MT_FLAGS_LOCK_EXTERN. MT_FLAGS_ALLOC_RANGE trees are accepted
- * but still use range_64 internal nodes (gap tracking comes later).
+ * The internal lock is set up unless MT_FLAGS_LOCK_EXTERN. MT_FLAGS_ALLOC_RANGE trees get arange_64
+ * internal nodes that track gaps (gap.c) for mas_empty_area and the mtree_alloc_* stores.
  */
 void mt_init_flags(struct maple_tree *mt, unsigned int flags)
 {

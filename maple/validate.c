@@ -28,12 +28,12 @@ static bool enode_well_formed(const void *enode)
 }
 
 /* Pivots in order and within [min, max]; the end the readers compute matches the data. */
-static const char *validate_pivots(const struct maple_node *node, unsigned long min, unsigned long max,
-				   unsigned char end)
+static const char *validate_pivots(const struct maple_node *node, enum maple_type type, unsigned long min,
+				   unsigned long max, unsigned char end)
 {
-	unsigned char i;
+	unsigned char i, pivots = type_pivots(type);
 
-	for (i = 0; i < end && i < MAPLE_RANGE64_PIVOTS; i++) {
+	for (i = 0; i < end && i < pivots; i++) {
 		unsigned long p = node->pivot[i];
 
 		if (p < min)
@@ -45,8 +45,8 @@ static const char *validate_pivots(const struct maple_node *node, unsigned long 
 		if (i > 0 && p <= node->pivot[i - 1])
 			return "pivot-order";
 	}
-	if (end < MAPLE_RANGE64_PIVOTS && node->pivot[end] != max) {
-		for (i = 0; i < MAPLE_RANGE64_PIVOTS; i++) {
+	if (end < pivots && node->pivot[end] != max) {
+		for (i = 0; i < pivots; i++) {
 			if (node->pivot[i] == max)
 				return "meta-end";
 		}
@@ -55,11 +55,31 @@ static const char *validate_pivots(const struct maple_node *node, unsigned long 
 	return NULL;
 }
 
-/* Nothing after the end but zero pivots, NULL slots, and the metadata word. */
-static const char *validate_after_end(const struct maple_node *node, unsigned char end)
+/* arange_64: nothing after the end but zero pivots, NULL slots and zero gaps. */
+static const char *validate_after_end_arange(const struct maple_node *node, unsigned char end)
 {
 	unsigned char i;
 
+	for (i = (unsigned char)(end + 1); i < MAPLE_ARANGE64_PIVOTS; i++) {
+		if (node->ma64.pivot[i])
+			return "pivot-after-end";
+	}
+	for (i = (unsigned char)(end + 1); i < MAPLE_ARANGE64_SLOTS; i++) {
+		if (node->ma64.slot[i])
+			return "slot-after-end";
+		if (node->ma64.gap[i])
+			return "gap-after-end";
+	}
+	return NULL;
+}
+
+/* Nothing after the end but zero pivots, NULL slots, and the metadata word. */
+static const char *validate_after_end(const struct maple_node *node, enum maple_type type, unsigned char end)
+{
+	unsigned char i;
+
+	if (type == maple_arange_64)
+		return validate_after_end_arange(node, end);
 	if (end >= MAPLE_RANGE64_PIVOTS)
 		return NULL;
 	for (i = (unsigned char)(end + 1); i < MAPLE_RANGE64_PIVOTS; i++) {
@@ -77,18 +97,19 @@ static const char *validate_after_end(const struct maple_node *node, unsigned ch
 	return NULL;
 }
 
-static const char *validate_limits(const struct maple_node *node, unsigned long min, unsigned long max,
-				   unsigned char *endp)
+static const char *validate_limits(const struct maple_node *node, enum maple_type type, unsigned long min,
+				   unsigned long max, unsigned char *endp)
 {
 	const char *fail;
 	unsigned char end;
 
-	if (node->pivot[MAPLE_RANGE64_PIVOTS - 1] == 0 && node->meta.end >= MAPLE_RANGE64_PIVOTS)
+	if (type == maple_arange_64 ? node->ma64.meta.end >= MAPLE_ARANGE64_SLOTS :
+	    node->pivot[MAPLE_RANGE64_PIVOTS - 1] == 0 && node->meta.end >= MAPLE_RANGE64_PIVOTS)
 		return "meta-end";
-	end = node_data_end(node, max);
-	fail = validate_pivots(node, min, max, end);
+	end = ma_data_end(node, type, max);
+	fail = validate_pivots(node, type, min, max, end);
 	if (!fail)
-		fail = validate_after_end(node, end);
+		fail = validate_after_end(node, type, end);
 	*endp = end;
 	return fail;
 }
@@ -140,32 +161,80 @@ static const char *validate_node(struct vctx *c, const struct maple_enode *enode
 				 unsigned long max, unsigned int depth, const struct maple_node *parent,
 				 unsigned char pslot);
 
-static const char *validate_children(struct vctx *c, const struct maple_node *node, unsigned long min,
-				     unsigned long max, unsigned char end, unsigned int depth)
+/* Whether child @i of @node lies outside the span of a partial check. */
+static bool validate_skip(const struct vctx *c, const struct maple_node *node, unsigned char i,
+			  unsigned char end, unsigned long min, unsigned long max)
 {
+	return c->partial && (node_slot_max(node, i, end, max) < c->span_first ||
+			      node_slot_min(node, i, min) > c->span_last);
+}
+
+/* The largest gap under a validated child, recomputed (not read from its meta.gap). */
+static unsigned long validate_child_gap(const struct maple_enode *child, unsigned long min, unsigned long max)
+{
+	const struct maple_node *node = mte_to_node(child);
+	unsigned long best = 0;
+
+	if (mte_is_leaf(child))
+		return gap_leaf_max(node, min, max);
+	for (unsigned char i = 0; i <= node->ma64.meta.end; i++) {
+		if (node->ma64.gap[i] > best)
+			best = node->ma64.gap[i];
+	}
+	return best;
+}
+
+/* An arange_64 node whose children are validated: meta.gap at a largest gap, and every gap[i] the
+ * largest gap of child i exactly ("leaf-gap" when the child is a leaf). */
+static const char *validate_gaps(const struct vctx *c, const struct maple_node *node, unsigned long min,
+				 unsigned long max, unsigned char end)
+{
+	unsigned char i, mg = node->ma64.meta.gap;
+
+	if (mg > end)
+		return "gap-meta";
+	for (i = 0; i <= end; i++) {
+		if (node->ma64.gap[i] > node->ma64.gap[mg])
+			return "gap-meta";
+	}
+	for (i = 0; i <= end; i++) {
+		const struct maple_enode *child = node->ma64.slot[i];
+
+		if (validate_skip(c, node, i, end, min, max))
+			continue;
+		if (node->ma64.gap[i] != validate_child_gap(child, node_slot_min(node, i, min),
+							    node_slot_max(node, i, end, max)))
+			return mte_is_leaf(child) ? "leaf-gap" : "gap-mismatch";
+	}
+	return NULL;
+}
+
+static const char *validate_children(struct vctx *c, const struct maple_node *node, enum maple_type type,
+				     unsigned long min, unsigned long max, unsigned char end, unsigned int depth)
+{
+	void **slots = node_slots(node, type);
 	unsigned char i;
 
 	if (depth == 0 && end < 1)
 		return "root-children";
 	for (i = 0; i <= end; i++) {
-		if (!node->slot[i])
+		if (!slots[i])
 			return "empty-child";
 	}
 	for (i = 0; i <= end; i++) {
 		const char *fail;
 
-		if (c->partial && (node_slot_max(node, i, end, max) < c->span_first ||
-				   node_slot_min(node, i, min) > c->span_last))
+		if (validate_skip(c, node, i, end, min, max))
 			continue;
 		c->slots[depth] = i;
 		c->path_len = depth + 1;
-		fail = validate_node(c, node->slot[i], node_slot_min(node, i, min),
+		fail = validate_node(c, slots[i], node_slot_min(node, i, min),
 				     node_slot_max(node, i, end, max), depth + 1, node, i);
 		if (fail)
 			return fail;
 		c->path_len = depth;
 	}
-	return NULL;
+	return type == maple_arange_64 ? validate_gaps(c, node, min, max, end) : NULL;
 }
 
 static const char *validate_node(struct vctx *c, const struct maple_enode *enode, unsigned long min,
@@ -186,14 +255,14 @@ static const char *validate_node(struct vctx *c, const struct maple_enode *enode
 	c->nodes++;
 	fail = validate_parent(c, node, parent, pslot);
 	if (!fail)
-		fail = validate_limits(node, min, max, &end);
+		fail = validate_limits(node, type, min, max, &end);
 	if (fail)
 		return fail;
-	if (depth > 0 && max != ULONG_MAX && end < MAPLE_MIN_END)
+	if (depth > 0 && max != ULONG_MAX && end < type_min_end(type))
 		return "occupancy";
 	if (leaf)
 		return validate_leaf(c, node, min, max, end);
-	return validate_children(c, node, min, max, end, depth);
+	return validate_children(c, node, type, min, max, end, depth);
 }
 
 /* Root pointer vs height, then the nodes, then the whole-sequence and allocator checks. */

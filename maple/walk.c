@@ -13,18 +13,19 @@ void walk_path_down(const struct maple_tree *mt, unsigned long index, struct wal
 
 	for (;;) {
 		struct maple_node *node = mte_to_node(enode);
+		enum maple_type type = mte_type(enode);
 		struct walk_level *lv = &path->lv[d];
 
 		lv->enode = enode;
 		lv->min = min;
 		lv->max = max;
-		lv->end = node_data_end(node, max);
+		lv->end = ma_data_end(node, type, max);
 		lv->slot = node_find_slot(node, index, lv->end);
 		if (mte_is_leaf(enode))
 			break;
 		min = node_slot_min(node, lv->slot, min);
 		max = node_slot_max(node, lv->slot, lv->end, max);
-		enode = node->slot[lv->slot];
+		enode = node_slots(node, type)[lv->slot];
 		d++;
 	}
 	path->height = (unsigned char)(d + 1);
@@ -87,7 +88,7 @@ static unsigned char walk_path_up(const struct ma_state *mas, struct walk_path *
 		lv->enode = chain[n - d];
 		lv->min = min;
 		lv->max = max;
-		lv->end = node_data_end(node, max);
+		lv->end = ma_data_end(node, mte_type(chain[n - d]), max);
 		lv->slot = d < n ? slots[n - d - 1] : mas->offset;
 		if (d < n) {
 			min = node_slot_min(node, lv->slot, min);
@@ -110,10 +111,10 @@ static unsigned char walk_descend_edge(struct walk_path *path, unsigned char d, 
 		lv->slot = slot;
 		if (mte_is_leaf(lv->enode))
 			return d;
-		next->enode = node->slot[slot];
+		next->enode = node_slots(node, mte_type(lv->enode))[slot];
 		next->min = node_slot_min(node, slot, lv->min);
 		next->max = node_slot_max(node, slot, lv->end, lv->max);
-		next->end = node_data_end(mte_to_node(next->enode), next->max);
+		next->end = ma_data_end(mte_to_node(next->enode), mte_type(next->enode), next->max);
 		slot = right ? next->end : 0;
 		d++;
 	}

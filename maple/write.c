@@ -186,6 +186,14 @@ static int wr_node_store(struct wr_state *wr)
 	return 0;
 }
 
+/* The store types that change the leaf in place: its parents' gaps need bringing up to date. The
+ * others build new nodes, whose gaps are computed as they are filled. */
+static bool wr_in_place(enum maple_store_type type)
+{
+	return type == MT_STORE_EXACT_FIT || type == MT_STORE_APPEND || type == MT_STORE_SLOT_STORE ||
+	       type == MT_STORE_NODE_STORE;
+}
+
 static int wr_run(struct wr_state *wr)
 {
 	switch (wr->type) {
@@ -224,6 +232,8 @@ int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, voi
 
 	wr_classify(&wr);
 	ret = wr_run(&wr);
+	if (!ret && wr_in_place(wr.type))
+		gap_update_up(mt, wr_leaf(&wr)->enode, wr_leaf(&wr)->min, wr_leaf(&wr)->max);
 	if (!ret)
 		wr_count(wr.type);
 	if (!ret && wr_in_bulk(mt))

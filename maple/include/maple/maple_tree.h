@@ -55,6 +55,7 @@ static inline bool xa_is_advanced(const void *entry)
 #define MT_FLAGS_LOCK_IRQ 0x100u
 #define MT_FLAGS_LOCK_BH 0x200u
 #define MT_FLAGS_LOCK_EXTERN 0x300u
+#define MT_FLAGS_ALLOC_WRAPPED 0x800u   /* mtree_alloc_cyclic handed out ULONG_MAX; next call returns 1 */
 #define MAPLE_HEIGHT_MAX 31
 #define MAPLE_RESERVED_RANGE 4096
 
@@ -166,17 +167,44 @@ void *mas_store(struct ma_state *mas, void *entry);
 int mas_store_gfp(struct ma_state *mas, void *entry, gfp_t gfp);
 void *mas_erase(struct ma_state *mas);
 
+/* ---- allocation trees (MT_FLAGS_ALLOC_RANGE): gap searches and allocating stores ----
+ * Rules: docs/semantics.md "Gap searches" and "Allocating stores".
+ * mas_empty_area / _rev: the lowest / highest window of @size NULL indices inside [min, max]
+ * (inclusive). 0: [index, last] is the window (status ma_active; ma_root / ma_none in a root-entry /
+ * empty tree). -EINVAL if min > max, size == 0 or max - min < size - 1 (state untouched). -EBUSY if
+ * nothing fits (node tree: [index, last] = [min, max], ma_error). The caller holds RCU or the lock.
+ * Repeated searches: every call starts afresh from the root, ignoring where the state stood and its
+ * status (as if mas_reset() came first), so calling it twice gives the same window; v6.12 would go
+ * on from its cached slot. Plain trees (no MT_FLAGS_ALLOC_RANGE) are searched too, with the same
+ * answers (they keep no gaps, so every subtree is tried); v6.12 answers -EBUSY there above height 1.
+ * mtree_alloc_range / _rrange: store @entry over that window; *startp = its start. -EINVAL also for
+ * trees without MT_FLAGS_ALLOC_RANGE and reserved entries (internal and < 4096).
+ * mtree_alloc_cyclic / mas_alloc_cyclic: one index from [max(range_lo, *next), range_hi], else from
+ * [range_lo, range_hi]; *next = index + 1; returns 1 when it restarted from range_lo (see
+ * MT_FLAGS_ALLOC_WRAPPED). Errors leave the tree, *startp and *next unchanged. */
+int mas_empty_area(struct ma_state *mas, unsigned long min, unsigned long max, unsigned long size);
+int mas_empty_area_rev(struct ma_state *mas, unsigned long min, unsigned long max, unsigned long size);
+int mtree_alloc_range(struct maple_tree *mt, unsigned long *startp, void *entry, unsigned long size,
+		      unsigned long min, unsigned long max, gfp_t gfp);
+int mtree_alloc_rrange(struct maple_tree *mt, unsigned long *startp, void *entry, unsigned long size,
+		       unsigned long min, unsigned long max, gfp_t gfp);
+int mtree_alloc_cyclic(struct maple_tree *mt, unsigned long *startp, void *entry, unsigned long range_lo,
+		       unsigned long range_hi, unsigned long *next, gfp_t gfp);
+int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp, void *entry, unsigned long range_lo,
+		     unsigned long range_hi, unsigned long *next, gfp_t gfp);
+
 /* ---- debugging ---- */
 enum mt_dump_format { mt_dump_dec, mt_dump_hex };
 void mt_dump(const struct maple_tree *mt, enum mt_dump_format format);
 void mt_dump_to(FILE *out, const struct maple_tree *mt, enum mt_dump_format format);
 /* mt_same_shape: debugging helper (not a kernel API): true when @a and @b have the same height and
- * node structure: node types, pivots, data ends, metadata, parent slots and leaf entries equal,
+ * node structure: node types, pivots, data ends, metadata, gaps, parent slots and leaf entries equal,
  * children compared recursively (not by address); root entries compared by value. */
 bool mt_same_shape(const struct maple_tree *a, const struct maple_tree *b);
 
 /* mt_validate: check every invariant; returns 0 or the first broken invariant's stable name
- * ("pivot-order", "sequential-nulls", ...) and writes the node path to *where (may be NULL).
+ * ("pivot-order", "sequential-nulls", ...; in allocation trees also "leaf-gap", "gap-mismatch",
+ * "gap-meta", "gap-after-end") and writes the node path to *where (may be NULL).
  * In MAPLE_DEBUG builds the library runs it after every write and aborts with a dump on failure. */
 const char *mt_validate_report(struct maple_tree *mt, char *where, size_t where_len);
 void mt_validate(struct maple_tree *mt);

@@ -1,0 +1,2 @@
+maplefuzz_unit_test(maple_alloc_test)
+target_link_libraries(maple_alloc_test PRIVATE maple oracle)
