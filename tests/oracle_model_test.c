@@ -212,7 +212,7 @@ static void *model_find(const struct model *m, unsigned long *index, unsigned lo
 	return NULL;
 }
 
-/* ---- the model's maple state, transcribed from docs/semantics.md and SEMANTICS-EXTRA.md ---- */
+/* ---- the model's maple state, transcribed from docs/semantics.md ---- */
 
 struct mstate {
 	struct model *m;
