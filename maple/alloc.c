@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,10 +59,78 @@ static void alloc_owner_add(const struct maple_tree *mt, long delta)
 	pthread_mutex_unlock(&alloc_owner_lock);
 }
 
-struct maple_node *alloc_node(struct maple_tree *mt)
-{
-	struct maple_node *node = aligned_alloc(MAPLE_NODE_SIZE, MAPLE_NODE_SIZE);
+/* ---- fault injection (mt_set_fail_nth, mt_set_non_kernel) ---- */
+static atomic_ulong fault_nth;          /* allocations left until the failing one; 0: off */
+static atomic_bool fault_budget_on;     /* mt_set_non_kernel mode */
+static atomic_ulong fault_budget;       /* non-blocking allocations still allowed in that mode */
+static atomic_ulong fault_failures;     /* injected failures so far */
 
+/* Take one from *@v if it is non-zero; returns the value seen (0: nothing taken). */
+static unsigned long fault_take(atomic_ulong *v)
+{
+	unsigned long n = atomic_load(v);
+
+	while (n && !atomic_compare_exchange_weak(v, &n, n - 1))
+		;
+	return n;
+}
+
+/* Whether this allocation (with @gfp) is to fail by injection. */
+static bool alloc_fault(gfp_t gfp)
+{
+	if (fault_take(&fault_nth) == 1)
+		goto fail;
+	if (atomic_load(&fault_budget_on) && !(gfp & __GFP_DIRECT_RECLAIM) && !fault_take(&fault_budget))
+		goto fail;
+	return false;
+fail:
+	atomic_fetch_add(&fault_failures, 1);
+	return true;
+}
+
+/**
+ * mt_set_fail_nth() - make the @n-th node allocation from now fail, whatever its gfp (one shot).
+ * @n: 1 fails the next allocation; 0 disables.
+ */
+void mt_set_fail_nth(unsigned long n)
+{
+	atomic_store(&fault_nth, n);
+}
+
+/**
+ * mt_set_non_kernel() - the kernel test shim's budget: from now on, allocations whose gfp lacks
+ * __GFP_DIRECT_RECLAIM (GFP_NOWAIT, GFP_ATOMIC) fail unless the budget is > 0, each success taking
+ * one from it. Blocking allocations (GFP_KERNEL) are never failed by it. mt_clear_faults() ends it.
+ * @budget: non-blocking allocations still allowed (0: all fail).
+ */
+void mt_set_non_kernel(unsigned long budget)
+{
+	atomic_store(&fault_budget, budget);
+	atomic_store(&fault_budget_on, true);
+}
+
+/** mt_clear_faults() - end both kinds of injection (the failure count is kept). */
+void mt_clear_faults(void)
+{
+	atomic_store(&fault_nth, 0);
+	atomic_store(&fault_budget_on, false);
+	atomic_store(&fault_budget, 0);
+}
+
+/** mt_alloc_failures() - the number of node allocations failed by injection since start-up. */
+unsigned long mt_alloc_failures(void)
+{
+	return atomic_load(&fault_failures);
+}
+
+/* One node for @mt, zeroed; NULL when out of memory (or failed by injection). */
+struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp)
+{
+	struct maple_node *node;
+
+	if (alloc_fault(gfp))
+		return NULL;
+	node = aligned_alloc(MAPLE_NODE_SIZE, MAPLE_NODE_SIZE);
 	if (!node)
 		return NULL;
 	memset(node, 0, sizeof(*node));

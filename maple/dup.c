@@ -20,9 +20,10 @@ static void dup_free_children(struct maple_tree *new, struct maple_node *node, e
  * of the copy is left allocated then). The whole node is copied (gaps and metadata included);
  * children get parent pointers into the copy, with the same slot and kind bits as in the source;
  * the caller sets the copy's own parent. */
-static struct maple_enode *dup_subtree(struct maple_tree *new, const struct maple_enode *src, unsigned long max)
+static struct maple_enode *dup_subtree(struct maple_tree *new, const struct maple_enode *src, unsigned long max,
+				       gfp_t gfp)
 {
-	struct maple_node *node = alloc_node(new);
+	struct maple_node *node = alloc_node(new, gfp);
 	enum maple_type type = mte_type(src);
 	void **slots;
 	unsigned char end, i;
@@ -36,7 +37,7 @@ static struct maple_enode *dup_subtree(struct maple_tree *new, const struct mapl
 	slots = node_slots(node, type);
 	for (i = 0; i <= end; i++) {
 		const struct maple_node *src_child = mte_to_node(slots[i]);
-		struct maple_enode *child = dup_subtree(new, slots[i], node_slot_max(node, i, end, max));
+		struct maple_enode *child = dup_subtree(new, slots[i], node_slot_max(node, i, end, max), gfp);
 
 		if (!child) {
 			dup_free_children(new, node, type, i, max);
@@ -54,7 +55,7 @@ static struct maple_enode *dup_subtree(struct maple_tree *new, const struct mapl
  * __mt_dup() - copy @mt into the empty tree @new, node by node; the caller holds whatever locks
  * it needs (none are taken here).
  * @mt: the source. @new: an empty tree with the same flags other than the height.
- * @gfp: allocation flags (allocations never block).
+ * @gfp: allocation flags, for every node copied (a failure is not retried).
  *
  * Return: 0 (@new gets @mt's flags, height included); -EINVAL if @new is not empty, is @mt, or the
  * flags differ; -ENOMEM (@new stays empty, nothing leaked).
@@ -64,7 +65,6 @@ int __mt_dup(struct maple_tree *mt, struct maple_tree *new, gfp_t gfp)
 	void *root = mt->ma_root;
 	struct maple_enode *copy;
 
-	(void)gfp;
 	if (new == mt || !mtree_empty(new) ||
 	    (mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK) != (new->ma_flags & ~MT_FLAGS_HEIGHT_MASK))
 		return -EINVAL;
@@ -73,7 +73,7 @@ int __mt_dup(struct maple_tree *mt, struct maple_tree *new, gfp_t gfp)
 		new->ma_root = root;
 		return 0;
 	}
-	copy = dup_subtree(new, root_to_enode(root), ULONG_MAX);
+	copy = dup_subtree(new, root_to_enode(root), ULONG_MAX, gfp);
 	if (!copy)
 		return -ENOMEM;
 	node_set_root_parent(mte_to_node(copy), new);

@@ -159,10 +159,10 @@ static int alloc_check(const struct maple_tree *mt, const void *entry)
 
 /* Store @entry over the window the state holds (a NULL entry stores nothing); on success the
  * state is as mas_store leaves it, on -ENOMEM ma_error. */
-static int alloc_store(struct ma_state *mas, void *entry)
+static int alloc_store(struct ma_state *mas, void *entry, gfp_t gfp)
 {
 	unsigned long first = mas->index, last = mas->last;
-	int ret = entry ? wr_store(mas->tree, first, last, entry) : 0;
+	int ret = entry ? wr_store(mas->tree, first, last, entry, gfp) : 0;
 
 	if (ret) {
 		gap_set_err(mas, ret);
@@ -182,7 +182,7 @@ static int alloc_store(struct ma_state *mas, void *entry)
 }
 
 static int alloc_window(struct maple_tree *mt, unsigned long *startp, void *entry, unsigned long size,
-			unsigned long min, unsigned long max, bool rev)
+			unsigned long min, unsigned long max, bool rev, gfp_t gfp)
 {
 	MA_STATE(mas, mt, 0, 0);
 	int ret = alloc_check(mt, entry);
@@ -194,7 +194,7 @@ static int alloc_window(struct maple_tree *mt, unsigned long *startp, void *entr
 	ret = gap_search(&mas, min, max, size, rev);
 	start = mas.index;
 	if (!ret)
-		ret = alloc_store(&mas, entry);
+		ret = alloc_store(&mas, entry, gfp);
 	if (!ret)
 		*startp = start;
 	wr_debug_validate(mt);
@@ -204,7 +204,7 @@ static int alloc_window(struct maple_tree *mt, unsigned long *startp, void *entr
 
 /**
  * mtree_alloc_range() - store @entry over the lowest window of @size NULL indices in [@min, @max].
- * @mt: an allocation tree; takes the lock. @startp: receives the window's start. @gfp: unused.
+ * @mt: an allocation tree; takes the lock. @startp: receives the window's start. @gfp: for the store.
  *
  * Return: 0 (a NULL @entry stores nothing but still sets *@startp); -EINVAL if @mt lacks
  * MT_FLAGS_ALLOC_RANGE, @entry is reserved (internal and below 4096) or the limits are bad (as
@@ -213,16 +213,14 @@ static int alloc_window(struct maple_tree *mt, unsigned long *startp, void *entr
 int mtree_alloc_range(struct maple_tree *mt, unsigned long *startp, void *entry, unsigned long size,
 		      unsigned long min, unsigned long max, gfp_t gfp)
 {
-	(void)gfp;
-	return alloc_window(mt, startp, entry, size, min, max, false);
+	return alloc_window(mt, startp, entry, size, min, max, false, gfp);
 }
 
 /** mtree_alloc_rrange() - mtree_alloc_range(), but the highest window. */
 int mtree_alloc_rrange(struct maple_tree *mt, unsigned long *startp, void *entry, unsigned long size,
 		       unsigned long min, unsigned long max, gfp_t gfp)
 {
-	(void)gfp;
-	return alloc_window(mt, startp, entry, size, min, max, true);
+	return alloc_window(mt, startp, entry, size, min, max, true, gfp);
 }
 
 /* The index for the next cyclic ID, left in mas->index: 0, 1 (restarted from @range_lo, or the
@@ -250,7 +248,7 @@ static int cyclic_find(struct ma_state *mas, unsigned long range_lo, unsigned lo
  * mas_alloc_cyclic() - store @entry at the first free index of [@range_lo, @range_hi] at or after
  * *@next, wrapping round to @range_lo when there is none (reference §2.6).
  * @mas: a state of an allocation tree; the caller holds the lock. @startp: receives the index.
- * @next: where the next search starts; set to the index + 1. @gfp: unused.
+ * @next: where the next search starts; set to the index + 1. @gfp: for the store.
  *
  * Return: 0; 1 when the search restarted from @range_lo or the previous call handed out ULONG_MAX
  * (which sets MT_FLAGS_ALLOC_WRAPPED; the next success clears it); -EINVAL (as mtree_alloc_range());
@@ -265,14 +263,13 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp, void *entry, u
 	unsigned long id;
 	int ret = alloc_check(mt, entry);
 
-	(void)gfp;
 	if (ret)
 		return ret;
 	ret = cyclic_find(mas, range_lo, range_hi, *next, &clear_wrapped);
 	if (ret < 0)
 		return ret;
 	id = mas->index;
-	if (alloc_store(mas, entry))
+	if (alloc_store(mas, entry, gfp))
 		return -ENOMEM;
 	if (clear_wrapped)
 		mt->ma_flags &= ~MT_FLAGS_ALLOC_WRAPPED;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 /* ---- alloc.c: every node comes from here; counted globally and per tree ---- */
-struct maple_node *alloc_node(struct maple_tree *mt);
+struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp);
 void alloc_free_node(struct maple_tree *mt, struct maple_node *node);
 unsigned long alloc_tree_live(const struct maple_tree *mt);
 void alloc_tree_forget(const struct maple_tree *mt);
@@ -47,7 +47,7 @@ void gap_fill_node(struct maple_node *node, const struct node_range *r, unsigned
 void gap_update_up(struct maple_tree *mt, struct maple_enode *enode, unsigned long min, unsigned long max);
 
 /* ---- write.c ---- */
-int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry);
+int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp);
 void wr_set_height(struct maple_tree *mt, unsigned int height);
 void wr_debug_validate(struct maple_tree *mt);
 

@@ -17,6 +17,7 @@ static void rebal_bug(const char *what)
 void rebal_init(struct rebal_state *rs, struct wr_state *wr)
 {
 	rs->mt = wr->mt;
+	rs->gfp = wr->gfp;
 	rs->l = wr->path;
 	rs->r = wr->path;
 	rs->n = 0;
@@ -29,7 +30,7 @@ int rebal_prealloc(struct rebal_state *rs, unsigned int count)
 	if (count > REBAL_POOL_MAX)
 		count = REBAL_POOL_MAX;
 	while (rs->pool_n < count) {
-		struct maple_node *node = alloc_node(rs->mt);
+		struct maple_node *node = alloc_node(rs->mt, rs->gfp);
 
 		if (!node) {
 			while (rs->pool_n)

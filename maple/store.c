@@ -34,7 +34,7 @@ static void store_settle(struct ma_state *mas, unsigned long first, unsigned lon
 }
 
 /* Store @entry over [index, last]; 0 or a negative errno (the state is then ma_error). */
-static int store_range(struct ma_state *mas, void *entry, void **old)
+static int store_range(struct ma_state *mas, void *entry, void **old, gfp_t gfp)
 {
 	unsigned long first = mas->index, last = mas->last;
 	int ret;
@@ -44,7 +44,7 @@ static int store_range(struct ma_state *mas, void *entry, void **old)
 		return -EINVAL;
 	}
 	*old = store_content(mas->tree, first);
-	ret = wr_store(mas->tree, first, last, entry);
+	ret = wr_store(mas->tree, first, last, entry, gfp);
 	if (ret) {
 		store_set_err(mas, ret);
 		return ret;
@@ -58,6 +58,8 @@ static int store_range(struct ma_state *mas, void *entry, void **old)
  * mas_store() - store @entry over [mas->index, mas->last], whatever the state's status.
  * @mas: the maple state; the caller holds the tree lock. @entry: any value (no advanced check).
  *
+ * Allocates with GFP_NOWAIT, as the kernel's mas_store() does.
+ *
  * Return: the entry the range holding mas->index had before the write (the first entry
  * overwritten), or NULL. On failure NULL, the tree unchanged and the state ma_error with
  * xa_err(mas->node) = -EINVAL (index > last) or -ENOMEM.
@@ -66,7 +68,7 @@ void *mas_store(struct ma_state *mas, void *entry)
 {
 	void *old = NULL;
 
-	if (store_range(mas, entry, &old))
+	if (store_range(mas, entry, &old, GFP_NOWAIT))
 		return NULL;
 	return old;
 }
@@ -74,7 +76,7 @@ void *mas_store(struct ma_state *mas, void *entry)
 /**
  * mas_store_gfp() - mas_store() reporting an error code instead of the old entry.
  * @mas: the maple state; the caller holds the tree lock. @entry: any value. @gfp: allocation
- * flags (allocations never block here, so there is nothing to retry).
+ * flags for every node the store allocates (a failure is not retried).
  *
  * Return: 0; -EINVAL if index > last; -ENOMEM. On error the state is ma_error, the tree unchanged.
  */
@@ -82,8 +84,7 @@ int mas_store_gfp(struct ma_state *mas, void *entry, gfp_t gfp)
 {
 	void *old;
 
-	(void)gfp;
-	return store_range(mas, entry, &old);
+	return store_range(mas, entry, &old, gfp);
 }
 
 /* mas_erase()'s look-up (v6.12's state walk): like mas_walk in a node tree; in an empty tree
@@ -107,15 +108,23 @@ static void *store_erase_walk(struct ma_state *mas)
  * @mas: the maple state; the caller holds the tree lock.
  *
  * Return: the range's entry as stored (zero entries included), or NULL (nothing is written). After
- * a non-NULL erase the state is as after mas_store(NULL) over that range; on -ENOMEM the entry is
- * still returned, the tree is unchanged and the state is ma_error.
+ * a non-NULL erase the state is as after mas_store(NULL) over that range. Allocates with GFP_KERNEL
+ * and, as the kernel's mas_erase() does, retries a failed write (once): only when that fails too is
+ * the entry still returned with the tree unchanged and the state ma_error (-ENOMEM).
  */
 void *mas_erase(struct ma_state *mas)
 {
 	void *entry, *old;
 
 	entry = store_erase_walk(mas);
-	if (entry)
-		store_range(mas, NULL, &old);
+	if (entry) {
+		unsigned long first = mas->index, last = mas->last;
+
+		if (store_range(mas, NULL, &old, GFP_KERNEL) == -ENOMEM) {
+			mas->index = first;
+			mas->last = last;
+			store_range(mas, NULL, &old, GFP_KERNEL);
+		}
+	}
 	return entry;
 }

@@ -43,7 +43,7 @@ static void tree_write_done(struct maple_tree *mt)
 
 /**
  * mtree_store_range() - store @entry over [@first, @last], cutting whatever was there.
- * @mt: the tree; takes the lock. @gfp: allocation flags (unused: allocations never block).
+ * @mt: the tree; takes the lock. @gfp: allocation flags for the nodes the store needs (not retried).
  *
  * Return: 0; -EINVAL for an advanced entry or @first > @last; -ENOMEM (tree unchanged).
  */
@@ -51,11 +51,10 @@ int mtree_store_range(struct maple_tree *mt, unsigned long first, unsigned long 
 {
 	int ret;
 
-	(void)gfp;
 	if (xa_is_advanced(entry) || first > last)
 		return -EINVAL;
 	mtree_lock(mt);
-	ret = wr_store(mt, first, last, entry);
+	ret = wr_store(mt, first, last, entry, gfp);
 	tree_write_done(mt);
 	return ret;
 }
@@ -78,7 +77,7 @@ static bool tree_range_busy(struct maple_tree *mt, unsigned long first, unsigned
 
 /**
  * mtree_insert_range() - store @entry over [@first, @last] only if all of it is NULL now.
- * @mt: the tree; takes the lock. @gfp: allocation flags (unused).
+ * @mt: the tree; takes the lock. @gfp: allocation flags (as mtree_store_range()).
  *
  * Return: 0 (a NULL @entry stores nothing); -EINVAL as mtree_store_range(); -EEXIST if any index
  * is in use; -ENOMEM.
@@ -87,14 +86,13 @@ int mtree_insert_range(struct maple_tree *mt, unsigned long first, unsigned long
 {
 	int ret = 0;
 
-	(void)gfp;
 	if (xa_is_advanced(entry) || first > last)
 		return -EINVAL;
 	mtree_lock(mt);
 	if (tree_range_busy(mt, first, last))
 		ret = -EEXIST;
 	else if (entry)
-		ret = wr_store(mt, first, last, entry);
+		ret = wr_store(mt, first, last, entry, gfp);
 	tree_write_done(mt);
 	return ret;
 }
@@ -109,6 +107,9 @@ int mtree_insert(struct maple_tree *mt, unsigned long index, void *entry, gfp_t 
  * mtree_erase() - make the whole range holding @index NULL.
  * @mt: the tree; takes the lock.
  *
+ * Allocates with GFP_KERNEL and retries a failed write once (it has no way to report -ENOMEM): only
+ * when the retry fails too is the entry returned with the tree unchanged.
+ *
  * Return: the range's entry as stored (zero entries included), or NULL.
  */
 void *mtree_erase(struct maple_tree *mt, unsigned long index)
@@ -118,8 +119,8 @@ void *mtree_erase(struct maple_tree *mt, unsigned long index)
 
 	mtree_lock(mt);
 	entry = mas_walk(&mas);
-	if (entry)
-		wr_store(mt, mas.index, mas.last, NULL);
+	if (entry && wr_store(mt, mas.index, mas.last, NULL, GFP_KERNEL) == -ENOMEM)
+		wr_store(mt, mas.index, mas.last, NULL, GFP_KERNEL);
 	tree_write_done(mt);
 	return entry;
 }

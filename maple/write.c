@@ -75,9 +75,9 @@ void wr_publish_root(struct maple_tree *mt, struct maple_enode *root, unsigned i
 }
 
 /* A one-leaf tree holding the @n ranges @r (the old root, if a node, is the caller's to free). */
-static int wr_leaf_root(struct maple_tree *mt, const struct node_range *r, unsigned char n)
+static int wr_leaf_root(struct maple_tree *mt, const struct node_range *r, unsigned char n, gfp_t gfp)
 {
-	struct maple_node *node = alloc_node(mt);
+	struct maple_node *node = alloc_node(mt, gfp);
 	struct maple_enode *leaf;
 
 	if (!node)
@@ -112,7 +112,7 @@ static int wr_store_root(struct wr_state *wr)
 		base[n++] = (struct node_range){ 0, ULONG_MAX, NULL };
 	}
 	n = range_apply(base, n, wr->index, wr->last, wr->entry, out);
-	return wr_leaf_root(mt, out, (unsigned char)n);
+	return wr_leaf_root(mt, out, (unsigned char)n, wr->gfp);
 }
 
 /* [0, ULONG_MAX] (or a NULL store that became it): a one-slot leaf, or the empty tree. */
@@ -124,7 +124,7 @@ static int wr_new_root(struct wr_state *wr)
 
 	if (!wr->entry)
 		wr_publish_root(mt, NULL, 0);
-	else if (wr_leaf_root(mt, &all, 1))
+	else if (wr_leaf_root(mt, &all, 1, wr->gfp))
 		return -ENOMEM;
 	node_free_tree(mt, old, ULONG_MAX);
 	return 0;
@@ -222,12 +222,12 @@ static int wr_run(struct wr_state *wr)
 
 /**
  * wr_store() - store @entry over [@first, @last] (first <= last); the caller holds the lock and
- * has already refused advanced entries.
- * Return: 0 or -ENOMEM (the tree is then unchanged).
+ * has already refused advanced entries. @gfp: for the nodes it allocates (never retried here).
+ * Return: 0 or -ENOMEM (the tree is then unchanged, every node allocated for it freed).
  */
-int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry)
+int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp)
 {
-	struct wr_state wr = { .mt = mt, .index = first, .last = last, .entry = entry };
+	struct wr_state wr = { .mt = mt, .index = first, .last = last, .entry = entry, .gfp = gfp };
 	int ret;
 
 	wr_classify(&wr);

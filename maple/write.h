@@ -28,6 +28,7 @@ struct wr_state {
 	struct walk_path path;       /* root to the leaf holding index */
 	unsigned long index, last;   /* the store range; NULL stores extend over NULL neighbours */
 	void *entry;
+	gfp_t gfp;                   /* for every node the store allocates */
 	unsigned long r_min, r_max;  /* bounds of leaf slot offset */
 	unsigned long end_piv;       /* upper bound of leaf slot offset_end */
 	unsigned char offset;        /* first leaf slot the store touches */
@@ -41,6 +42,7 @@ struct wr_state {
  * items, level by level upwards, until one node can replace one node (or a new root is made). */
 struct rebal_state {
 	struct maple_tree *mt;
+	gfp_t gfp;
 	struct walk_path l, r;       /* paths to the leftmost and rightmost replaced node, same height */
 	unsigned long span_min[MAPLE_HEIGHT_MAX], span_max[MAPLE_HEIGHT_MAX];  /* replaced, per level */
 	struct node_range items[REBAL_MAX_ITEMS];  /* what replaces the span at the current level */

@@ -216,6 +216,22 @@ const char *mt_validate_span(struct maple_tree *mt, unsigned long first, unsigne
 struct mt_alloc_stats { unsigned long allocated, freed, live; };
 void mt_alloc_stats(struct mt_alloc_stats *stats);
 
+/* ---- allocation-failure injection (section added by the -ENOMEM work; not kernel APIs) ----
+ * Every node allocation passes its caller's gfp: mas_store uses GFP_NOWAIT (as the kernel does),
+ * mas_store_gfp and the mtree_store, _insert, _alloc and _dup families the caller's gfp, mtree_erase/mas_erase
+ * GFP_KERNEL. A write that meets a failed allocation returns -ENOMEM (or sets it in the state) and
+ * leaves the tree exactly as it was, nothing leaked; it is not retried, except by the erases (which
+ * have no error channel in the normal API): they retry once with GFP_KERNEL.
+ * mt_set_fail_nth: the @n-th node allocation from now fails, whatever its gfp (one shot; 0: off).
+ * mt_set_non_kernel: budget mode on: non-blocking allocations (gfp without __GFP_DIRECT_RECLAIM)
+ *   fail unless @budget > 0, each success taking one; GFP_KERNEL allocations never fail by it.
+ * mt_clear_faults: both off. mt_alloc_failures: injected failures since start-up (never reset).
+ * Global (all trees, all threads). */
+void mt_set_fail_nth(unsigned long n);
+void mt_set_non_kernel(unsigned long budget);
+void mt_clear_faults(void);
+unsigned long mt_alloc_failures(void);
+
 /* ---- write paths: store-type statistics and bulk mode (section added by the write-path work) ---- */
 /* The kernel's store types (enum store_type, reference §3.2) in its order, then events inside the
  * algorithms. Every successful write counts exactly one store type; events count as they happen. */
