@@ -43,6 +43,9 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	oracle_state_init(&x->os, &x->oracle, 0, 0);
 	mt_alloc_stats(&st);
 	x->live_at_start = st.live;
+	mt_clear_faults();
+	if (cfg->fault && with_maple)
+		mt_set_fail_nth(cfg->fault);     /* the fault-th node allocation of the stream fails */
 }
 
 static bool whole_validation_due(struct exec *x, const struct op *op)
@@ -160,13 +163,55 @@ static const char *skipped(struct exec *x, const struct op *op)
 		return "an advanced entry through mas_store is a caller error";
 	if (op->code == OP_BULK && oracle_mode(&x->oracle) != ORACLE_EMPTY)
 		return "bulk mode needs an empty tree";
+	if (op->code == OP_BULK && x->cfg.fault && !x->fault_spent)
+		return "bulk under a pending injected failure is not modelled";
 	return NULL;
+}
+
+/* An erase retries once after a failed allocation (the kernel's mas_erase does), so an injected
+ * failure can be absorbed: then the op simply succeeded. */
+static bool recovered(const struct op *op, const struct observation *m)
+{
+	return (op->code == OP_ERASE || op->code == OP_MAS_ERASE) && m->status != ma_error;
+}
+
+static bool failed_as_documented(const struct op *op, const struct observation *m)
+{
+	switch (op->code) {
+	case OP_MAS_STORE: return !m->entry && m->status == ma_error;
+	case OP_MAS_ERASE: return m->status == ma_error;
+	default: return m->ret == -ENOMEM;
+	}
+}
+
+/* The injected allocation failure hit this op: it must report -ENOMEM as docs/semantics.md says
+ * and leave the tree exactly as it was, so the oracle does not run it and the trees must still
+ * agree. The stream's state goes to error on both sides when the op wrote through it. */
+static bool check_failed_write(struct exec *x, const struct op *op, const struct observation *m,
+			       unsigned long first, unsigned long last)
+{
+	x->fault_spent = true;
+	if (x->opt->trace)
+		fprintf(x->opt->trace, "     (injected allocation failure)\n");
+	if (!failed_as_documented(op, m))
+		return check_fail(x, op, "enomem", "-ENOMEM", "success");
+	if (ops_table[op->code].keeps_state) {
+		x->os.status = ORACLE_ERROR;
+		x->os.error = -ENOMEM;
+		x->positioned = false;
+	} else if (ops_table[op->code].writes) {
+		reset_states(x);
+	}
+	if (op->code == OP_DUP && !mtree_empty(&x->copy))
+		return check_fail(x, op, "enomem", "empty copy", "nodes left in the copy");
+	return check_mode(x, op) && check_validate_span(x, op, first, last) &&
+	       check_contents(x, op, &x->mt);
 }
 
 static bool exec_op(struct exec *x, const struct op *op)
 {
 	struct observation m, o;
-	unsigned long span_first, span_last;
+	unsigned long span_first, span_last, failures;
 	const char *why = skipped(x, op);
 
 	if (x->opt->trace) {
@@ -182,11 +227,15 @@ static bool exec_op(struct exec *x, const struct op *op)
 	}
 	guard_unpositioned(x, op);
 	write_span(x, op, &span_first, &span_last);
+	failures = mt_alloc_failures();
+	if (x->with_maple)
+		exec_run_maple(x, op, &m);
+	if (x->with_maple && mt_alloc_failures() != failures && !recovered(op, &m))
+		return check_failed_write(x, op, &m, span_first, span_last);
 	exec_run_oracle(x, op, &o);
 	track_position(x, op);
 	if (!x->with_maple)
 		return true;
-	exec_run_maple(x, op, &m);
 	if (!check_observations(x, op, &m, &o))
 		return false;
 	if (x->opt->trace)
@@ -210,6 +259,7 @@ static int exec_finish(struct exec *x)
 {
 	bool ok = !x->res->failure.failed;
 
+	mt_clear_faults();
 	if (x->with_maple && ok)
 		ok = check_validate(x, NULL) && check_contents(x, NULL, &x->mt);
 	if (x->with_maple && ok && x->opt->final_dump)
@@ -241,7 +291,9 @@ static int run_bytes(const uint8_t *data, size_t size, const struct exec_options
 	struct op op;
 
 	ops_reader_init(&r, data, size, &cfg);
-	exec_init(&x, &cfg, opt, res, decoded == NULL);
+	/* Decoding needs the tree only to know which op an injected allocation failure hit (the
+	 * oracle skips that op), so without a fault it stays oracle-only and cannot crash. */
+	exec_init(&x, &cfg, opt, res, decoded == NULL || cfg.fault != 0);
 	if (decoded)
 		decoded->cfg = cfg;
 	env.ctx = &x;
@@ -251,8 +303,11 @@ static int run_bytes(const uint8_t *data, size_t size, const struct exec_options
 		ops_decode(&r, &env, &op);
 		if (decoded)
 			ops_list_push(decoded, &op, 0);
-		if (!exec_op(&x, &op))
-			break;
+		if (!exec_op(&x, &op)) {
+			if (!decoded)
+				break;
+			x.with_maple = false;   /* decoding goes on, oracle-only, past a divergence */
+		}
 		x.op_number++;
 	}
 	res->ops_run = x.op_number;

@@ -36,6 +36,7 @@ struct exec {
 	unsigned long live_at_start;
 	bool with_maple;        /* false: oracle only (decoding) */
 	bool positioned;        /* the kernel's state would point at a node (see exec.c) */
+	bool fault_spent;       /* the stream's injected allocation failure has happened */
 };
 
 void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob);
