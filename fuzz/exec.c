@@ -63,27 +63,24 @@ static bool whole_validation_due(struct exec *x, const struct op *op)
  * index either side, where NULL neighbours merge. Taken before the op runs. */
 static void write_span(struct exec *x, const struct op *op, unsigned long *first, unsigned long *last)
 {
-	*first = op->arg[0];
-	*last = ops_table[op->code].range ? op->arg[1] : op->arg[0];
-	if (op->code == OP_ERASE)
-		oracle_range(&x->oracle, op->arg[0], first, last);
-	if (op->code == OP_MAS_STORE || op->code == OP_MAS_STORE_GFP) {
+	const unsigned long *a = op->arg;
+
+	switch (op->code) {
+	case OP_ERASE: oracle_range(&x->oracle, a[0], first, last); break;
+	case OP_MAS_ERASE: oracle_range(&x->oracle, x->os.index, first, last); break;
+	case OP_MAS_STORE:
+	case OP_MAS_STORE_GFP:
 		*first = x->os.index;
 		*last = x->os.last >= x->os.index ? x->os.last : x->os.index;
-	}
-	if (op->code == OP_MAS_ERASE)
-		oracle_range(&x->oracle, x->os.index, first, last);
-	if (op->code == OP_BULK) {
-		*first = 0;
-		*last = ULONG_MAX;
-	}
-	if (op->code == OP_ALLOC_RANGE || op->code == OP_ALLOC_RRANGE) {
-		*first = op->arg[1];          /* the allocation lands inside the window [min, max] */
-		*last = op->arg[2];
-	}
-	if (op->code == OP_ALLOC_CYCLIC) {
-		*first = op->arg[0];
-		*last = op->arg[1];
+		break;
+	case OP_BULK: *first = 0; *last = ULONG_MAX; break;
+	case OP_ALLOC_RANGE:
+	case OP_ALLOC_RRANGE: *first = a[1]; *last = a[2]; break;  /* lands inside [min, max] */
+	case OP_ALLOC_CYCLIC: *first = a[0]; *last = a[1]; break;
+	default:
+		*first = a[0];
+		*last = ops_table[op->code].range ? a[1] : a[0];
+		break;
 	}
 	if (*first)
 		(*first)--;
