@@ -15,24 +15,9 @@
 
 #include "../maple/internal.h"
 
-#define P(i) xa_mk_value(i)
+#include "maple_test_helpers.h"
 
-static unsigned long live_nodes(void)
-{
-	struct mt_alloc_stats s;
 
-	mt_alloc_stats(&s);
-	return s.live;
-}
-
-static void assert_valid(struct maple_tree *mt)
-{
-	char where[300];
-	const char *fail = mt_validate_report(mt, where, sizeof(where));
-
-	if (fail)
-		fail_msg("validator: %s at %s", fail, where);
-}
 
 /* The kernel test's tree: [i*10, i*10+9] -> P(i) for i = 1..20, then [160,169] erased. */
 static void build_tens(struct maple_tree *mt, unsigned int flags)

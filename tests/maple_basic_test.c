@@ -14,27 +14,9 @@
 
 #include "../maple/node.h"
 
-#define P(i) xa_mk_value(i)
+#include "maple_test_helpers.h"
 
-static void assert_valid(struct maple_tree *mt)
-{
-	char where[300];
-	const char *fail = mt_validate_report(mt, where, sizeof(where));
 
-	if (fail) {
-		fprintf(stderr, "invalid tree: %s at %s\n", fail, where);
-		mt_dump(mt, mt_dump_dec);
-	}
-	assert_null(fail);
-}
-
-static unsigned long live_nodes(void)
-{
-	struct mt_alloc_stats s;
-
-	mt_alloc_stats(&s);
-	return s.live;
-}
 
 static void assert_walk(struct maple_tree *mt, unsigned long index, void *entry, unsigned long first,
 			unsigned long last, enum maple_status status)

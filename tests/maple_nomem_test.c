@@ -14,25 +14,10 @@
 
 #include <maple/maple_tree.h>
 
-#define P(i) xa_mk_value(i)
+#include "maple_test_helpers.h"
 #define SPAN 8UL     /* entry i covers [i*SPAN, i*SPAN+3]; [i*SPAN+4, i*SPAN+7] is a NULL gap */
 
-static unsigned long live_nodes(void)
-{
-	struct mt_alloc_stats s;
 
-	mt_alloc_stats(&s);
-	return s.live;
-}
-
-static void assert_valid(struct maple_tree *mt)
-{
-	char where[256];
-	const char *bad = mt_validate_report(mt, where, sizeof(where));
-
-	if (bad)
-		fail_msg("validator: %s at %s", bad, where);
-}
 
 /* A tree of @n entries laid out as SPAN says, with @flags. */
 static void build(struct maple_tree *mt, unsigned int flags, unsigned long n)

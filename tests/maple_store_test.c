@@ -13,7 +13,7 @@
 
 #include "../maple/internal.h"
 
-#define P(i) xa_mk_value(i)
+#include "maple_test_helpers.h"
 #define MODEL_N 20000UL
 
 /* The model: m[i] for i < MODEL_N, tail for [MODEL_N, ULONG_MAX - 1], top for ULONG_MAX.
@@ -27,13 +27,6 @@ static struct model model;
 static struct mt_store_stats stats_before;
 static unsigned long live_before;
 
-static unsigned long live_nodes(void)
-{
-	struct mt_alloc_stats s;
-
-	mt_alloc_stats(&s);
-	return s.live;
-}
 
 static int setup(void **state)
 {
@@ -71,17 +64,6 @@ static void erase(struct maple_tree *mt, unsigned long index)
 		model_store(mas.index, mas.last, NULL);
 }
 
-static void assert_valid(struct maple_tree *mt)
-{
-	char where[300];
-	const char *fail = mt_validate_report(mt, where, sizeof(where));
-
-	if (fail) {
-		fprintf(stderr, "invalid tree: %s at %s\n", fail, where);
-		mt_dump(mt, mt_dump_dec);
-	}
-	assert_null(fail);
-}
 
 /* Contents equal the model: every index below MODEL_N, a few beyond, and maximal ranges. */
 static void assert_contents(struct maple_tree *mt)
