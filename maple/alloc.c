@@ -1,5 +1,6 @@
 /* alloc.c - the one place nodes come from and go back to. Counts allocations globally (for
- * mt_alloc_stats) and per tree (for the validator's alloc-balance check). Every free is a real
+ * mt_alloc_stats) and per tree (for the validator's alloc-balance check; a node waiting for its
+ * RCU grace period counts globally, no longer for its tree). Every free is a real
  * free(); a slab-like cache comes later. Never touches a node's contents beyond zeroing it. */
 #include "internal.h"
 
@@ -148,7 +149,21 @@ void alloc_free_node(struct maple_tree *mt, struct maple_node *node)
 	free(node);
 }
 
-/* The number of nodes allocated for @mt and not yet freed. */
+/* RCU mode, in two steps: @node leaves @mt's count when it dies (so the validator's balance holds
+ * while it waits), and leaves the global count when its grace period ends. */
+void alloc_retire_node(struct maple_tree *mt, struct maple_node *node)
+{
+	(void)node;
+	alloc_owner_add(mt, -1);
+}
+
+void alloc_free_retired(struct maple_node *node)
+{
+	atomic_fetch_add(&alloc_freed, 1);
+	free(node);
+}
+
+/* The number of nodes allocated for @mt and not yet freed (or retired). */
 unsigned long alloc_tree_live(const struct maple_tree *mt)
 {
 	struct alloc_owner *o;

@@ -10,6 +10,8 @@
 /* ---- alloc.c: every node comes from here; counted globally and per tree ---- */
 struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp);
 void alloc_free_node(struct maple_tree *mt, struct maple_node *node);
+void alloc_retire_node(struct maple_tree *mt, struct maple_node *node);
+void alloc_free_retired(struct maple_node *node);
 unsigned long alloc_tree_live(const struct maple_tree *mt);
 void alloc_tree_forget(const struct maple_tree *mt);
 
@@ -20,6 +22,11 @@ void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned c
 void node_free_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned long max);
 size_t range_apply(const struct node_range *in, size_t n, unsigned long first, unsigned long last,
 		   void *entry, struct node_range *out);
+
+/* ---- rcu.c: retiring nodes that left the tree (dead marking, deferred frees in RCU mode) ---- */
+void rcu_mark_dead(struct maple_node *node);
+void rcu_retire_node(struct maple_tree *mt, struct maple_node *node);
+void rcu_retire_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned long max);
 
 /* ---- walk.c: descending and moving between leaves ---- */
 struct walk_level {

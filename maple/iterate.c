@@ -46,6 +46,8 @@ static bool iter_cached_exact(const struct ma_state *mas)
 	if (!mas->node || xa_is_internal(mas->node) || !root_is_node(mas->tree->ma_root))
 		return false;
 	iter_cached_range(mas, &first, &last);
+	if (node_is_dead(mte_to_node(mas->node)))
+		return false;      /* RCU: the leaf was replaced; re-walk the tree as it is now */
 	return first == mas->index && last == mas->last;
 }
 
@@ -62,10 +64,31 @@ static void iter_seat(struct ma_state *mas, unsigned long at)
 	mas->last = last;
 }
 
+/* The entry of the cached slot, checked against a replacement of its leaf (RCU) after the read:
+ * if the leaf died, the range holding @at in the tree as it is now, found by a walk. The range is
+ * clipped at @at, the index next to the one the step left (a no-op unless a writer reshaped the
+ * tree under the step), so an iteration stays strictly monotonic. */
+static void *iter_read_slot(struct ma_state *mas, unsigned long at, bool right)
+{
+	const struct maple_node *node = mte_to_node(mas->node);
+	void *entry = __atomic_load_n(&((struct maple_node *)node)->slot[mas->offset], __ATOMIC_ACQUIRE);
+
+	if (node_is_dead(node)) {
+		mas->index = at;
+		entry = walk_leaf(mas);
+	}
+	if (right && mas->index < at)
+		mas->index = at;
+	if (!right && mas->last > at)
+		mas->last = at;
+	return entry;
+}
+
 /* Move the cached slot one range right (one exists); [index, last] := it. Returns its entry. */
 static void *iter_slot_right(struct ma_state *mas)
 {
 	const struct maple_node *node = mte_to_node(mas->node);
+	unsigned long at = mas->last + 1;     /* the caller made sure last < max */
 
 	if (mas->offset < mas->end) {
 		mas->offset++;
@@ -74,13 +97,14 @@ static void *iter_slot_right(struct ma_state *mas)
 	} else if (!walk_next_leaf(mas)) {
 		return NULL;
 	}
-	return mte_to_node(mas->node)->slot[mas->offset];
+	return iter_read_slot(mas, at, true);
 }
 
 /* Move the cached slot one range left (one exists); [index, last] := it. Returns its entry. */
 static void *iter_slot_left(struct ma_state *mas)
 {
 	const struct maple_node *node = mte_to_node(mas->node);
+	unsigned long at = mas->index - 1;    /* the caller made sure index > min */
 
 	if (mas->offset > 0) {
 		mas->offset--;
@@ -89,7 +113,7 @@ static void *iter_slot_left(struct ma_state *mas)
 	} else if (!walk_prev_leaf(mas)) {
 		return NULL;
 	}
-	return mte_to_node(mas->node)->slot[mas->offset];
+	return iter_read_slot(mas, at, false);
 }
 
 /* One range right of R(last). False, with status ma_overflow and nothing else changed, when

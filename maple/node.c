@@ -51,18 +51,21 @@ void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned c
 }
 
 /* Write the @n ranges @r into slots @from.. of a leaf in place (pivots included; the last slot of
- * a full node has none), then the metadata for the node's new @end. Slots outside are untouched. */
+ * a full node has none), then the metadata for the node's new @end. Slots outside are untouched.
+ * Slots go first, then pivots: when an RCU-mode slot store moves the one boundary between two
+ * slots, every index a reader looks up meanwhile finds its old or its new entry. */
 void node_write_slots(struct maple_node *node, unsigned char from, const struct node_range *r,
 		      unsigned char n, unsigned char end)
 {
 	unsigned char i;
 
+	for (i = 0; i < n; i++)
+		node_publish(&node->slot[from + i], r[i].entry);
 	for (i = 0; i < n; i++) {
 		unsigned char at = (unsigned char)(from + i);
 
 		if (at < MAPLE_RANGE64_PIVOTS)
-			node->pivot[at] = r[i].last;
-		node->slot[at] = r[i].entry;
+			__atomic_store_n(&node->pivot[at], r[i].last, __ATOMIC_RELEASE);
 	}
 	if (end < MAPLE_RANGE64_SLOTS - 1)
 		node->meta.end = end;

@@ -177,6 +177,25 @@ static inline void node_set_root_parent(struct maple_node *node, struct maple_tr
 	node->parent = (void *)((uintptr_t)mt | MAPLE_PARENT_ROOT);
 }
 
+/* ---- dead nodes (RCU mode): a replaced node's parent points to itself ---- */
+
+/* True when @node has been replaced; whatever was read from it before this check may be stale or
+ * clobbered, so a reader restarts from the root. */
+static inline bool node_is_dead(const struct maple_node *node)
+{
+	void *parent;
+
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	parent = __atomic_load_n(&((struct maple_node *)node)->parent, __ATOMIC_ACQUIRE);
+	return ((uintptr_t)parent & ~MAPLE_NODE_MASK) == (uintptr_t)node;
+}
+
+/* Publish @value into a slot (or the root pointer) that readers may be loading concurrently. */
+static inline void node_publish(void **slot, void *value)
+{
+	__atomic_store_n(slot, value, __ATOMIC_RELEASE);
+}
+
 /* ---- reading a node ---- */
 
 /* The offset of the last used slot (reference §1.4): arange_64 keeps it in its metadata; the others

@@ -189,16 +189,16 @@ static void rebal_ascend(struct rebal_state *rs, unsigned char d, const struct n
 static void rebal_free_old(struct rebal_state *rs, struct maple_enode *enode, unsigned long min,
 			   unsigned long max, unsigned char d)
 {
-	if (!mte_is_leaf(enode)) {
-		struct node_range r[MAPLE_RANGE64_SLOTS];
-		unsigned char n = node_read(enode, min, max, r);
+	struct node_range r[MAPLE_RANGE64_SLOTS];
+	unsigned char n = 0;
 
-		for (unsigned char i = 0; i < n; i++) {
-			if (r[i].first >= rs->span_min[d + 1] && r[i].last <= rs->span_max[d + 1])
-				rebal_free_old(rs, r[i].entry, r[i].first, r[i].last, (unsigned char)(d + 1));
-		}
+	if (!mte_is_leaf(enode))
+		n = node_read(enode, min, max, r);
+	rcu_retire_node(rs->mt, mte_to_node(enode));    /* top down: a parent dies before its children */
+	for (unsigned char i = 0; i < n; i++) {
+		if (r[i].first >= rs->span_min[d + 1] && r[i].last <= rs->span_max[d + 1])
+			rebal_free_old(rs, r[i].entry, r[i].first, r[i].last, (unsigned char)(d + 1));
 	}
-	alloc_free_node(rs->mt, mte_to_node(enode));
 }
 
 /* Level @d covers the whole key space: its items become the new root (one node, a node over
@@ -247,7 +247,7 @@ static void rebal_replace_one(struct rebal_state *rs, unsigned char d)
 
 	node_fill(enode, rs->items, rs->n, lv->max);
 	node_set_parent(mte_to_node(enode), parent, pl->slot);
-	node_slots(parent, mte_type(pl->enode))[pl->slot] = enode;
+	node_publish(&node_slots(parent, mte_type(pl->enode))[pl->slot], enode);
 	gap_update_up(rs->mt, enode, lv->min, lv->max);
 	rebal_free_old(rs, lv->enode, lv->min, lv->max, d);
 }

@@ -133,10 +133,10 @@ void __mt_destroy(struct maple_tree *mt)
 {
 	void *root = mt->ma_root;
 
-	mt->ma_root = NULL;
+	node_publish(&mt->ma_root, NULL);
 	wr_set_height(mt, 0);
 	if (root_is_node(root))
-		node_free_tree(mt, root_to_enode(root), ULONG_MAX);
+		rcu_retire_tree(mt, root_to_enode(root), ULONG_MAX);
 }
 
 /** mtree_destroy() - __mt_destroy() under the tree's lock. */

@@ -7,10 +7,15 @@
  * slot taken. The tree must be in node mode. */
 void walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
 {
-	struct maple_enode *enode = root_to_enode(mt->ma_root);
-	unsigned long min = 0, max = ULONG_MAX;
-	unsigned char d = 0;
+	struct maple_enode *enode;
+	unsigned long min, max;
+	unsigned char d;
 
+restart:
+	enode = root_to_enode(__atomic_load_n(&((struct maple_tree *)mt)->ma_root, __ATOMIC_ACQUIRE));
+	min = 0;
+	max = ULONG_MAX;
+	d = 0;
 	for (;;) {
 		struct maple_node *node = mte_to_node(enode);
 		enum maple_type type = mte_type(enode);
@@ -25,7 +30,9 @@ void walk_path_down(const struct maple_tree *mt, unsigned long index, struct wal
 			break;
 		min = node_slot_min(node, lv->slot, min);
 		max = node_slot_max(node, lv->slot, lv->end, max);
-		enode = node_slots(node, type)[lv->slot];
+		enode = __atomic_load_n(&node_slots(node, type)[lv->slot], __ATOMIC_ACQUIRE);
+		if (node_is_dead(node))
+			goto restart;      /* RCU: replaced while we read it; what we read may be clobbered */
 		d++;
 	}
 	path->height = (unsigned char)(d + 1);
@@ -45,7 +52,7 @@ static void *walk_set_leaf(struct ma_state *mas, const struct walk_level *lv, un
 	mas->offset = offset;
 	mas->index = node_slot_min(node, offset, lv->min);
 	mas->last = node_slot_max(node, offset, lv->end, lv->max);
-	return node->slot[offset];
+	return __atomic_load_n(&((struct maple_node *)node)->slot[offset], __ATOMIC_ACQUIRE);
 }
 
 /* Descend to the leaf holding mas->index (node mode only); the state describes that range.
@@ -55,14 +62,21 @@ void *walk_leaf(struct ma_state *mas)
 	struct walk_path path;
 	const struct walk_level *leaf;
 
-	walk_path_down(mas->tree, mas->index, &path);
-	leaf = &path.lv[path.height - 1];
-	return walk_set_leaf(mas, leaf, (unsigned char)(path.height - 1), leaf->slot);
+	unsigned long index = mas->index;
+	void *entry;
+
+	do {
+		walk_path_down(mas->tree, index, &path);
+		leaf = &path.lv[path.height - 1];
+		entry = walk_set_leaf(mas, leaf, (unsigned char)(path.height - 1), leaf->slot);
+	} while (node_is_dead(mte_to_node(leaf->enode)));   /* RCU: replaced while we read it */
+	return entry;
 }
 
 /* Rebuild the path from the root to the state's leaf by following parent pointers up, then the
- * limits of each level top-down (the root covers [0, ULONG_MAX]). Returns the leaf's level. */
-static unsigned char walk_path_up(const struct ma_state *mas, struct walk_path *path)
+ * limits of each level top-down (the root covers [0, ULONG_MAX]). Returns the leaf's level, or -1
+ * when the way up is broken by a writer (RCU): a dead node, or a new parent not linked in yet. */
+static int walk_path_up(const struct ma_state *mas, struct walk_path *path)
 {
 	struct maple_enode *chain[MAPLE_HEIGHT_MAX];
 	unsigned char slots[MAPLE_HEIGHT_MAX];
@@ -73,12 +87,18 @@ static unsigned char walk_path_up(const struct ma_state *mas, struct walk_path *
 
 	for (;;) {
 		struct maple_node *node = mte_to_node(enode);
+		uintptr_t parent = (uintptr_t)__atomic_load_n(&node->parent, __ATOMIC_ACQUIRE);
+		struct maple_node *up = (struct maple_node *)(parent & ~MAPLE_NODE_MASK);
 
 		chain[n] = enode;
-		if (node_is_root(node) || n + 1 == MAPLE_HEIGHT_MAX)
+		if (up == node || n + 1 == MAPLE_HEIGHT_MAX)
+			return -1;    /* dead (RCU): replaced since the state was positioned */
+		if (parent & MAPLE_PARENT_ROOT)
 			break;
-		slots[n] = node_parent_slot(node);
-		enode = mt_mk_enode(node_parent(node), itype);
+		if (!up)
+			return -1;    /* RCU: adopted by a new node a writer has not linked up yet */
+		slots[n] = (unsigned char)((parent & MAPLE_PARENT_SLOT_MASK) >> MAPLE_PARENT_SLOT_SHIFT);
+		enode = mt_mk_enode(up, itype);
 		n++;
 	}
 	for (d = 0; d <= n; d++) {
@@ -96,12 +116,16 @@ static unsigned char walk_path_up(const struct ma_state *mas, struct walk_path *
 		}
 	}
 	path->height = (unsigned char)(n + 1);
+	for (d = 0; d <= n; d++) {
+		if (node_is_dead(mte_to_node(chain[d])))
+			return -1;    /* died while its pivots were read */
+	}
 	return n;
 }
 
 /* From level @d of @path, take slot @slot and descend along the left (@right false) or right edge
  * to a leaf, filling the path below @d. Returns the leaf's level. */
-static unsigned char walk_descend_edge(struct walk_path *path, unsigned char d, unsigned char slot, bool right)
+static int walk_descend_edge(struct walk_path *path, unsigned char d, unsigned char slot, bool right)
 {
 	for (;;) {
 		struct walk_level *lv = &path->lv[d];
@@ -111,21 +135,35 @@ static unsigned char walk_descend_edge(struct walk_path *path, unsigned char d, 
 		lv->slot = slot;
 		if (mte_is_leaf(lv->enode))
 			return d;
-		next->enode = node_slots(node, mte_type(lv->enode))[slot];
+		next->enode = __atomic_load_n(&node_slots(node, mte_type(lv->enode))[slot], __ATOMIC_ACQUIRE);
 		next->min = node_slot_min(node, slot, lv->min);
 		next->max = node_slot_max(node, slot, lv->end, lv->max);
+		if (node_is_dead(node))
+			return -1;    /* RCU: what was just read may be clobbered */
 		next->end = ma_data_end(mte_to_node(next->enode), mte_type(next->enode), next->max);
 		slot = right ? next->end : 0;
 		d++;
 	}
 }
 
-/* Move the state to the first slot of the next leaf. False if the leaf is the rightmost. */
+/* The leaf the state was in died (RCU): seat it on the range holding @index of the tree as it is now. */
+static bool walk_reseat(struct ma_state *mas, unsigned long index)
+{
+	mas->index = index;
+	walk_leaf(mas);
+	return true;
+}
+
+/* Move the state to the first slot of the next leaf (after a dead leaf: to the range after its
+ * max, in the tree as it is now). False if the leaf is the rightmost. */
 bool walk_next_leaf(struct ma_state *mas)
 {
 	struct walk_path path;
-	unsigned char leaf = walk_path_up(mas, &path);
+	int leaf = walk_path_up(mas, &path);
 	int d;
+
+	if (leaf < 0)
+		return mas->max != ULONG_MAX && walk_reseat(mas, mas->max + 1);
 
 	for (d = (int)leaf - 1; d >= 0; d--) {
 		if (path.lv[d].slot < path.lv[d].end)
@@ -134,16 +172,21 @@ bool walk_next_leaf(struct ma_state *mas)
 	if (d < 0)
 		return false;
 	leaf = walk_descend_edge(&path, (unsigned char)d, (unsigned char)(path.lv[d].slot + 1), false);
-	walk_set_leaf(mas, &path.lv[leaf], leaf, 0);
+	if (leaf < 0)
+		return walk_reseat(mas, mas->max + 1);
+	walk_set_leaf(mas, &path.lv[leaf], (unsigned char)leaf, 0);
 	return true;
 }
 
-/* Move the state to the last slot of the previous leaf. False if the leaf is the leftmost. */
+/* Move the state to the last slot of the previous leaf (the mirror image of walk_next_leaf()). */
 bool walk_prev_leaf(struct ma_state *mas)
 {
 	struct walk_path path;
-	unsigned char leaf = walk_path_up(mas, &path);
+	int leaf = walk_path_up(mas, &path);
 	int d;
+
+	if (leaf < 0)
+		return mas->min != 0 && walk_reseat(mas, mas->min - 1);
 
 	for (d = (int)leaf - 1; d >= 0; d--) {
 		if (path.lv[d].slot > 0)
@@ -152,7 +195,9 @@ bool walk_prev_leaf(struct ma_state *mas)
 	if (d < 0)
 		return false;
 	leaf = walk_descend_edge(&path, (unsigned char)d, (unsigned char)(path.lv[d].slot - 1), true);
-	walk_set_leaf(mas, &path.lv[leaf], leaf, path.lv[leaf].end);
+	if (leaf < 0)
+		return walk_reseat(mas, mas->min - 1);
+	walk_set_leaf(mas, &path.lv[leaf], (unsigned char)leaf, path.lv[leaf].end);
 	return true;
 }
 

@@ -67,9 +67,9 @@ void wr_publish_root(struct maple_tree *mt, struct maple_enode *root, unsigned i
 {
 	if (root) {
 		node_set_root_parent(mte_to_node(root), mt);
-		mt->ma_root = enode_to_root(root);
+		node_publish(&mt->ma_root, enode_to_root(root));
 	} else {
-		mt->ma_root = NULL;
+		node_publish(&mt->ma_root, NULL);
 	}
 	wr_set_height(mt, root ? height : 0);
 }
@@ -98,11 +98,11 @@ static int wr_store_root(struct wr_state *wr)
 
 	if (!wr->entry) {
 		if (wr->index == 0)
-			mt->ma_root = NULL;
+			node_publish(&mt->ma_root, NULL);
 		return 0;
 	}
 	if (wr->index == 0 && wr->last == 0 && !xa_is_internal(wr->entry)) {
-		mt->ma_root = wr->entry;
+		node_publish(&mt->ma_root, wr->entry);
 		return 0;
 	}
 	if (mt->ma_root) {
@@ -126,7 +126,7 @@ static int wr_new_root(struct wr_state *wr)
 		wr_publish_root(mt, NULL, 0);
 	else if (wr_leaf_root(mt, &all, 1, wr->gfp))
 		return -ENOMEM;
-	node_free_tree(mt, old, ULONG_MAX);
+	rcu_retire_tree(mt, old, ULONG_MAX);   /* a leaf root dies too: readers may sit in it */
 	return 0;
 }
 
@@ -138,7 +138,7 @@ static struct walk_level *wr_leaf(struct wr_state *wr)
 /* The store replaces exactly one range: one slot pointer changes. */
 static int wr_exact_fit(struct wr_state *wr)
 {
-	mte_to_node(wr_leaf(wr)->enode)->slot[wr->offset] = wr->entry;
+	node_publish(&mte_to_node(wr_leaf(wr)->enode)->slot[wr->offset], wr->entry);
 	return 0;
 }
 
@@ -174,7 +174,33 @@ static int wr_slot_store(struct wr_state *wr)
 	return 0;
 }
 
-/* Anything else that fits the leaf: build its new contents aside and copy them in. */
+/* RCU mode: the leaf's new contents go into a new node that takes its place in the parent (or
+ * the root); the old leaf dies. The path then names the new leaf, for the gap update. */
+static int wr_node_replace(struct wr_state *wr, const struct node_range *r, unsigned char n)
+{
+	struct walk_level *leaf = wr_leaf(wr);
+	struct maple_node *node = alloc_node(wr->mt, wr->gfp), *old = mte_to_node(leaf->enode);
+	struct maple_enode *enode;
+
+	if (!node)
+		return -ENOMEM;
+	enode = mt_mk_enode(node, maple_leaf_64);
+	node->parent = old->parent;
+	node_fill(enode, r, n, leaf->max);
+	if (wr->path.height == 1) {
+		wr_publish_root(wr->mt, enode, 1);
+	} else {
+		const struct walk_level *pl = &wr->path.lv[wr->path.height - 2];
+
+		node_publish(&node_slots(mte_to_node(pl->enode), mte_type(pl->enode))[pl->slot], enode);
+	}
+	rcu_retire_node(wr->mt, old);
+	leaf->enode = enode;
+	return 0;
+}
+
+/* Anything else that fits the leaf: build its new contents aside and copy them in (in RCU mode,
+ * into a new node). */
 static int wr_node_store(struct wr_state *wr)
 {
 	struct walk_level *leaf = wr_leaf(wr);
@@ -182,6 +208,8 @@ static int wr_node_store(struct wr_state *wr)
 	unsigned char n = node_read(leaf->enode, leaf->min, leaf->max, in);
 
 	n = (unsigned char)range_apply(in, n, wr->index, wr->last, wr->entry, out);
+	if (mt_in_rcu(wr->mt))
+		return wr_node_replace(wr, out, n);
 	node_fill(leaf->enode, out, n, leaf->max);
 	return 0;
 }

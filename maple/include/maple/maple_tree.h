@@ -77,6 +77,18 @@ static inline unsigned int mt_height(const struct maple_tree *mt)
 	return (mt->ma_flags & MT_FLAGS_HEIGHT_MASK) >> MT_FLAGS_HEIGHT_OFFSET;
 }
 static inline bool mt_in_rcu(const struct maple_tree *mt) { return mt->ma_flags & MT_FLAGS_USE_RCU; }
+/* RCU mode (MT_FLAGS_USE_RCU at init, or these): readers need only rcu_read_lock(); writers replace
+ * nodes, mark the old ones dead and free them after a grace period (liburcu call_rcu). Before
+ * re-initialising or freeing the memory of a tree that was in RCU mode, call urcu_memb_barrier()
+ * so that every pending node free has run. Both take the tree lock. */
+void mt_set_in_rcu(struct maple_tree *mt);
+void mt_clear_in_rcu(struct maple_tree *mt);
+/* mt_set_call_rcu: testing hook (not a kernel API): RCU-mode node frees go through @fn instead of
+ * urcu_memb_call_rcu (NULL: back to it). @fn(head, free) must call free(head) once no reader that
+ * might have seen the node is still in its read section. Global. */
+struct rcu_head;
+typedef void (*mt_call_rcu_fn)(struct rcu_head *head, void (*free)(struct rcu_head *head));
+void mt_set_call_rcu(mt_call_rcu_fn fn);
 static inline bool mt_external_lock(const struct maple_tree *mt)
 {
 	return (mt->ma_flags & MT_FLAGS_LOCK_MASK) == MT_FLAGS_LOCK_EXTERN;
