@@ -25,7 +25,7 @@ size_t range_apply(const struct node_range *in, size_t n, unsigned long first, u
 
 /* ---- rcu.c: retiring nodes that left the tree (dead marking, deferred frees in RCU mode) ---- */
 void rcu_mark_dead(struct maple_node *node);
-void rcu_retire_node(struct maple_tree *mt, struct maple_node *node);
+void rcu_retire_node(struct maple_tree *mt, struct maple_enode *enode);
 void rcu_retire_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned long max);
 
 /* ---- walk.c: descending and moving between leaves ---- */

@@ -1,6 +1,6 @@
 /* rcu.c - nodes leaving a tree, and RCU mode itself. In RCU mode a replaced node is marked dead
- * (parent := itself) before anything else happens to it, its contents are then clobbered (as the
- * kernel's rcu_head overlay clobbers them), and it is freed after a grace period: by liburcu's
+ * (parent := itself) before anything else happens to it, its slots are then clobbered (as the
+ * kernel's rcu_head overlay clobbers part of it), and it is freed after a grace period: by liburcu's
  * call_rcu, or by the deferral a test harness installs. Outside RCU mode nodes are freed at once.
  * Never clobbers or frees a node that is still reachable from the tree. */
 #include "internal.h"
@@ -8,15 +8,15 @@
 #include <string.h>
 #include <urcu/urcu-memb.h>
 
-/* What a dead node holds while it waits for its grace period. */
-struct rcu_dead_node {
-	void *parent;                /* the node itself: dead */
+/* A dead node waits for its grace period with its rcu_head in its last 16 bytes, inside the slot
+ * array, which is clobbered: an entry or child pointer read from a dead node is garbage unless the
+ * reader checks for death after the read. Pivots stay as they were. */
+struct rcu_dead_tail {
 	struct rcu_head head;
 };
 
-_Static_assert(sizeof(struct rcu_dead_node) <= MAPLE_NODE_SIZE, "a dead node's record fits the node");
-
-#define RCU_POISON 0xa5          /* a clobbered pivot or slot reads 0xa5a5...: no valid node or range */
+#define RCU_TAIL_OFFSET (MAPLE_NODE_SIZE - sizeof(struct rcu_dead_tail))
+#define RCU_POISON 0xa5          /* a clobbered slot reads 0xa5a5...: no valid entry or node */
 
 static mt_call_rcu_fn rcu_deferral;
 
@@ -32,22 +32,22 @@ void mt_set_call_rcu(mt_call_rcu_fn fn)
 
 static void rcu_free_dead(struct rcu_head *head)
 {
-	struct rcu_dead_node *dead = caa_container_of(head, struct rcu_dead_node, head);
-
-	alloc_free_retired((struct maple_node *)dead);
+	alloc_free_retired((struct maple_node *)((char *)head - RCU_TAIL_OFFSET));
 }
 
-/* Clobber a dead node and hand it to the grace-period machinery. */
-static void rcu_defer_free(struct maple_tree *mt, struct maple_node *node)
+/* Clobber a dead node's slots and hand it to the grace-period machinery. */
+static void rcu_defer_free(struct maple_tree *mt, struct maple_enode *enode)
 {
-	struct rcu_dead_node *dead = (struct rcu_dead_node *)node;
+	struct maple_node *node = mte_to_node(enode);
+	char *slots = (char *)node_slots(node, mte_type(enode));
+	struct rcu_dead_tail *tail = (struct rcu_dead_tail *)((char *)node + RCU_TAIL_OFFSET);
 
-	memset((char *)node + sizeof(node->parent), RCU_POISON, sizeof(*node) - sizeof(node->parent));
+	memset(slots, RCU_POISON, (size_t)((char *)node + MAPLE_NODE_SIZE - slots));
 	alloc_retire_node(mt, node);
 	if (rcu_deferral)
-		rcu_deferral(&dead->head, rcu_free_dead);
+		rcu_deferral(&tail->head, rcu_free_dead);
 	else
-		urcu_memb_call_rcu(&dead->head, rcu_free_dead);
+		urcu_memb_call_rcu(&tail->head, rcu_free_dead);
 }
 
 /* Mark @node dead; readers that load its parent afterwards restart. */
@@ -58,18 +58,18 @@ void rcu_mark_dead(struct maple_node *node)
 }
 
 /**
- * rcu_retire_node() - @node (already unreachable from @mt's root, or about to be freed with its
+ * rcu_retire_node() - @enode (already unreachable from @mt's root, or about to be freed with its
  * subtree) is done with: in RCU mode dead and freed after a grace period, else freed now.
  * Its contents must not be read after this call.
  */
-void rcu_retire_node(struct maple_tree *mt, struct maple_node *node)
+void rcu_retire_node(struct maple_tree *mt, struct maple_enode *enode)
 {
 	if (!mt_in_rcu(mt)) {
-		alloc_free_node(mt, node);
+		alloc_free_node(mt, mte_to_node(enode));
 		return;
 	}
-	rcu_mark_dead(node);
-	rcu_defer_free(mt, node);
+	rcu_mark_dead(mte_to_node(enode));
+	rcu_defer_free(mt, enode);
 }
 
 /**
@@ -84,7 +84,7 @@ void rcu_retire_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned 
 
 	if (!mte_is_leaf(enode))
 		n = node_read(enode, 0, max, r);
-	rcu_retire_node(mt, mte_to_node(enode));
+	rcu_retire_node(mt, enode);
 	for (unsigned char i = 0; i < n; i++)
 		rcu_retire_tree(mt, r[i].entry, r[i].last);
 }

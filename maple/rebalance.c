@@ -194,7 +194,7 @@ static void rebal_free_old(struct rebal_state *rs, struct maple_enode *enode, un
 
 	if (!mte_is_leaf(enode))
 		n = node_read(enode, min, max, r);
-	rcu_retire_node(rs->mt, mte_to_node(enode));    /* top down: a parent dies before its children */
+	rcu_retire_node(rs->mt, enode);    /* top down: a parent dies before its children */
 	for (unsigned char i = 0; i < n; i++) {
 		if (r[i].first >= rs->span_min[d + 1] && r[i].last <= rs->span_max[d + 1])
 			rebal_free_old(rs, r[i].entry, r[i].first, r[i].last, (unsigned char)(d + 1));

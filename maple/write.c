@@ -180,6 +180,7 @@ static int wr_node_replace(struct wr_state *wr, const struct node_range *r, unsi
 {
 	struct walk_level *leaf = wr_leaf(wr);
 	struct maple_node *node = alloc_node(wr->mt, wr->gfp), *old = mte_to_node(leaf->enode);
+	struct maple_enode *old_enode = leaf->enode;
 	struct maple_enode *enode;
 
 	if (!node)
@@ -194,7 +195,7 @@ static int wr_node_replace(struct wr_state *wr, const struct node_range *r, unsi
 
 		node_publish(&node_slots(mte_to_node(pl->enode), mte_type(pl->enode))[pl->slot], enode);
 	}
-	rcu_retire_node(wr->mt, old);
+	rcu_retire_node(wr->mt, old_enode);
 	leaf->enode = enode;
 	return 0;
 }
