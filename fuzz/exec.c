@@ -22,7 +22,8 @@ static void register_reader_once(void)
 
 static unsigned int tree_flags(const struct ops_config *cfg)
 {
-	return (cfg->flags & OPS_CFG_ALLOC_RANGE) ? MT_FLAGS_ALLOC_RANGE : 0;
+	return ((cfg->flags & OPS_CFG_ALLOC_RANGE) ? MT_FLAGS_ALLOC_RANGE : 0) |
+	       ((cfg->flags & OPS_CFG_RCU) ? MT_FLAGS_USE_RCU : 0);
 }
 
 static void exec_init(struct exec *x, const struct ops_config *cfg, const struct exec_options *opt,
@@ -41,6 +42,7 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	oracle_init(&x->oracle, (cfg->flags & OPS_CFG_ALLOC_RANGE) ? ORACLE_ALLOC_RANGE : 0);
 	x->mas = (struct ma_state){ .tree = &x->mt, .status = ma_start, .max = ULONG_MAX };
 	oracle_state_init(&x->os, &x->oracle, 0, 0);
+	readers_init(x);
 	mt_alloc_stats(&st);
 	x->live_at_start = st.live;
 	mt_clear_faults();
@@ -73,7 +75,8 @@ static void write_span(struct exec *x, const struct op *op, unsigned long *first
 		*first = x->os.index;
 		*last = x->os.last >= x->os.index ? x->os.last : x->os.index;
 		break;
-	case OP_BULK: *first = 0; *last = ULONG_MAX; break;
+	case OP_BULK:
+	case OP_DESTROY: *first = 0; *last = ULONG_MAX; break;
 	case OP_ALLOC_RANGE:
 	case OP_ALLOC_RRANGE: *first = a[1]; *last = a[2]; break;  /* lands inside [min, max] */
 	case OP_ALLOC_CYCLIC: *first = a[0]; *last = a[1]; break;
@@ -222,14 +225,22 @@ static bool exec_op(struct exec *x, const struct op *op)
 			fprintf(x->opt->trace, "     (skipped: %s)\n", why);
 		return true;
 	}
+	if (readers_is_op(op->code))
+		return readers_run(x, op);
 	guard_unpositioned(x, op);
 	write_span(x, op, &span_first, &span_last);
+	if (ops_table[op->code].writes)
+		readers_before_write(x, span_first, span_last);
 	failures = mt_alloc_failures();
 	if (x->with_maple)
 		exec_run_maple(x, op, &m);
-	if (x->with_maple && mt_alloc_failures() != failures && !recovered(op, &m))
+	if (x->with_maple && mt_alloc_failures() != failures && !recovered(op, &m)) {
+		readers_after_write(x);
 		return check_failed_write(x, op, &m, span_first, span_last);
+	}
 	exec_run_oracle(x, op, &o);
+	if (ops_table[op->code].writes)
+		readers_after_write(x);
 	track_position(x, op);
 	if (!x->with_maple)
 		return true;
@@ -257,6 +268,7 @@ static int exec_finish(struct exec *x)
 	bool ok = !x->res->failure.failed;
 
 	mt_clear_faults();
+	readers_finish(x);
 	if (x->with_maple && ok)
 		ok = check_validate(x, NULL) && check_contents(x, NULL, &x->mt);
 	if (x->with_maple && ok && x->opt->final_dump)

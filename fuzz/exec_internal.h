@@ -7,6 +7,7 @@
 #include <oracle/oracle.h>
 
 #include "exec.h"
+#include "exec_history.h"
 
 #define OBS_MAX_STEPS 64   /* for_each compares at most this many steps */
 
@@ -19,6 +20,22 @@ struct observation {
 	unsigned steps;
 	void *step_entry[OBS_MAX_STEPS];
 	unsigned long step_index[OBS_MAX_STEPS];
+};
+
+/* A simulated RCU reader (exec_readers.c): a maple state inside rcu_read_lock, stepped between
+ * writer ops. While nothing was written since it began it is compared exactly with its oracle
+ * state; afterwards by the looser rules of docs/semantics.md "Simulated readers". */
+struct sim_reader {
+	bool active;
+	bool locked;               /* holds rcu_read_lock */
+	bool positioned;           /* as exec.positioned, for this state */
+	bool moved;                /* its last step left it active (a range to move on from) */
+	unsigned long begin_seq;   /* exec.write_seq when it began */
+	unsigned long begin_tick;  /* the grace-period clock when it began */
+	unsigned long step_seq;    /* exec.write_seq at its last step */
+	unsigned long prev_index, prev_last;   /* the range its last step reported */
+	struct ma_state mas;
+	struct oracle_state os;
 };
 
 struct exec {
@@ -37,7 +54,18 @@ struct exec {
 	bool with_maple;        /* false: oracle only (decoding) */
 	bool positioned;        /* the kernel's state would point at a node (see exec.c) */
 	bool fault_spent;       /* the stream's injected allocation failure has happened */
+	struct sim_reader readers[OPS_READERS];
+	unsigned long write_seq;        /* writes run so far */
+	struct history hist;            /* the writes since the oldest active reader began */
 };
+
+/* exec_readers.c: simulated readers, RCU mode switches and the grace-period queue */
+bool readers_is_op(enum op_code code);
+bool readers_run(struct exec *x, const struct op *op);
+void readers_init(struct exec *x);
+void readers_before_write(struct exec *x, unsigned long first, unsigned long last);
+void readers_after_write(struct exec *x);
+void readers_finish(struct exec *x);
 
 void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob);
 void exec_run_oracle(struct exec *x, const struct op *op, struct observation *ob);

@@ -9,6 +9,7 @@
 
 #define I ARG_INDEX
 #define E ARG_ENTRY
+#define R ARG_READER
 const struct op_desc ops_table[OP_COUNT] = {
 	[OP_STORE_RANGE] = { "store_range", 3, { I, I, E }, true, true, false },
 	[OP_STORE] = { "store", 2, { I, E }, false, true, false },
@@ -48,9 +49,19 @@ const struct op_desc ops_table[OP_COUNT] = {
 	[OP_ALLOC_RANGE] = { "alloc_range", 4, { I, I, I, E }, false, true, false },
 	[OP_ALLOC_RRANGE] = { "alloc_rrange", 4, { I, I, I, E }, false, true, false },
 	[OP_ALLOC_CYCLIC] = { "alloc_cyclic", 3, { I, I, E }, false, true, false },
+	[OP_READER_BEGIN] = { "reader_begin", 2, { R, I }, false, false, false },
+	[OP_READER_WALK] = { "reader_walk", 1, { R }, false, false, false },
+	[OP_READER_NEXT] = { "reader_next", 2, { R, I }, false, false, false },
+	[OP_READER_PREV] = { "reader_prev", 2, { R, I }, false, false, false },
+	[OP_READER_FIND] = { "reader_find", 2, { R, I }, false, false, false },
+	[OP_READER_FIND_REV] = { "reader_find_rev", 2, { R, I }, false, false, false },
+	[OP_READER_END] = { "reader_end", 1, { R }, false, false, false },
+	[OP_RCU_ON] = { "mt_set_in_rcu", 0, { 0 }, false, false, false },
+	[OP_RCU_OFF] = { "mt_clear_in_rcu", 0, { 0 }, false, false, false },
 };
 #undef I
 #undef E
+#undef R
 
 /* ---- reading bytes ---- */
 
@@ -170,6 +181,8 @@ void ops_decode(struct ops_reader *r, struct ops_env *env, struct op *op)
 	for (unsigned i = 0; i < d->nargs; i++) {
 		if (d->kinds[i] == ARG_ENTRY)
 			op->entry = decode_entry(r, env);
+		else if (d->kinds[i] == ARG_READER)
+			op->arg[i] = read_u8(r) % OPS_READERS;
 		else
 			op->arg[i] = decode_index(r, env);
 	}
@@ -252,6 +265,8 @@ void ops_encode(struct ops_buf *b, const struct op *op)
 	for (unsigned i = 0; i < d->nargs; i++) {
 		if (d->kinds[i] == ARG_ENTRY)
 			encode_entry(b, op->entry);
+		else if (d->kinds[i] == ARG_READER)
+			buf_put(b, (uint8_t)op->arg[i]);
 		else
 			encode_index(b, op->arg[i]);
 	}

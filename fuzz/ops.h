@@ -26,10 +26,15 @@ enum op_code {
 	/* v1, third batch: allocation trees */
 	OP_MAS_EMPTY_AREA, OP_MAS_EMPTY_AREA_REV, OP_MAS_EMPTY_AREA_FIT, OP_MAS_EMPTY_AREA_REV_FIT,
 	OP_ALLOC_RANGE, OP_ALLOC_RRANGE, OP_ALLOC_CYCLIC,
+	/* v1, fourth batch: RCU mode and simulated readers */
+	OP_READER_BEGIN, OP_READER_WALK, OP_READER_NEXT, OP_READER_PREV, OP_READER_FIND, OP_READER_FIND_REV,
+	OP_READER_END, OP_RCU_ON, OP_RCU_OFF,
 	OP_COUNT
 };
 
-enum op_arg_kind { ARG_INDEX, ARG_ENTRY };
+/* ARG_READER: which simulated reader (0 .. OPS_READERS-1), one byte in the binary form. */
+enum op_arg_kind { ARG_INDEX, ARG_ENTRY, ARG_READER };
+#define OPS_READERS 4
 
 struct op_desc {
 	const char *name;
@@ -54,6 +59,7 @@ struct op {
 
 /* Preamble: the tree's configuration. */
 #define OPS_CFG_ALLOC_RANGE 0x01u
+#define OPS_CFG_RCU 0x02u           /* the tree starts in RCU mode (MT_FLAGS_USE_RCU) */
 struct ops_config {
 	uint8_t flags;            /* OPS_CFG_* */
 	uint8_t validate_period;  /* full validation every N+1 ops once the tree is big */

@@ -90,6 +90,8 @@ static int parse_op(struct parse *p, char **tok, int ntok, struct op *op)
 			return parse_error(p, "bad entry '%s' (null, zero, v<N>, p<0-255>, i<0-1023>)", a);
 		if (d->kinds[i] == ARG_INDEX && !parse_ulong(a, &op->arg[i]))
 			return parse_error(p, "bad index '%s' (decimal, 0x hex, or max)", a);
+		if (d->kinds[i] == ARG_READER && (!parse_ulong(a, &op->arg[i]) || op->arg[i] >= OPS_READERS))
+			return parse_error(p, "bad reader '%s' (0..%d)", a, OPS_READERS - 1);
 	}
 	if (d->range && op->arg[0] > op->arg[1])
 		return parse_error(p, "%s: first %s is after last %s", d->name, tok[1], tok[2]);

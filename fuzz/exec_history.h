@@ -1,0 +1,49 @@
+/* exec_history.h - what the oracle held over the writes since the oldest active simulated reader
+ * began: for each write, the indices it may have changed (its span) and the oracle's ranges over
+ * that span before and after it. The reader checks (exec_readers.c) ask it which entries an index
+ * held since a given write, and whether a range was touched at all. Harness only. */
+#ifndef FUZZ_EXEC_HISTORY_H
+#define FUZZ_EXEC_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <oracle/oracle.h>
+
+#define HIST_SPAN_SEGMENTS 256     /* a wider span is kept as "opaque": any entry may have been there */
+
+struct hist_seg {
+	unsigned long first, last;
+	void *entry;
+};
+
+struct hist_write {
+	unsigned long seq;              /* the write's sequence number */
+	unsigned long first, last;      /* its span */
+	bool opaque;                    /* too many ranges to keep: contents unknown */
+	size_t before, n_before, after, n_after;   /* segments in the pool */
+};
+
+struct history {
+	struct hist_write *w;
+	size_t n, cap;
+	struct hist_seg *seg;
+	size_t nseg, capseg;
+};
+
+void hist_clear(struct history *h);
+void hist_free(struct history *h);
+/* Around one write (sequence number @seq, span [first, last]): the oracle before, then after. */
+void hist_before(struct history *h, const struct oracle *o, unsigned long seq, unsigned long first,
+		 unsigned long last);
+void hist_after(struct history *h, const struct oracle *o);
+/* True when @index held @entry at some moment since just before write @since (the current oracle
+ * answers for the indices no logged write touched). */
+bool hist_held(const struct history *h, const struct oracle *o, unsigned long since, unsigned long index,
+	       const void *entry);
+/* True when every index of [first, last] that the oracle does not map to @entry now lies in the
+ * span of a write from @since on (the rule "an index no write touched still holds the entry"). */
+bool hist_untouched_hold(const struct history *h, const struct oracle *o, unsigned long since,
+			 unsigned long first, unsigned long last, const void *entry);
+
+#endif
