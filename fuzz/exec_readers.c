@@ -180,20 +180,22 @@ static bool check_loose(struct exec *x, const struct op *op, const struct sim_re
 	const struct ma_state *mas = &r->mas;
 	unsigned long limit = op->arg[1];
 
-	if (mas->status != ma_active)
-		return true;              /* only an active state reports a range it read */
-	if (mas->index > mas->last)
-		return fail_range(x, op, "reader-bounds", "index <= last", mas);
-	if (entry && step_right(op->code) && mas->index > limit)
+	/* A NULL answer claims no range: it is an overflow, an underflow, or (find past its limit)
+	 * the state left where it was. Only an entry comes with a range that was read. */
+	if (!entry)
+		return true;
+	if (mas->status != ma_active || mas->index > mas->last)
+		return fail_range(x, op, "reader-bounds", "active, index <= last", mas);
+	if (step_right(op->code) && mas->index > limit)
 		return fail_range(x, op, "reader-bounds", "index <= max", mas);
-	if (entry && step_left(op->code) && mas->last < limit)
+	if (step_left(op->code) && mas->last < limit)
 		return fail_range(x, op, "reader-bounds", "last >= min", mas);
 	if (!hist_held(&x->hist, &x->oracle, r->begin_seq + 1, mas->index, entry) ||
 	    !hist_held(&x->hist, &x->oracle, r->begin_seq + 1, mas->last, entry))
 		return fail_range(x, op, "reader-held", "an entry the range held since reader_begin", mas);
 	if (!hist_untouched_hold(&x->hist, &x->oracle, r->begin_seq + 1, mas->index, mas->last, entry))
 		return fail_range(x, op, "reader-untouched", "the entry on every untouched index", mas);
-	if (entry && r->moved && r->step_seq == x->write_seq) {
+	if (r->moved && r->step_seq == x->write_seq) {
 		if (step_right(op->code) && mas->index <= r->prev_last)
 			return fail_range(x, op, "reader-order", "a range after the last one", mas);
 		if (step_left(op->code) && mas->last >= r->prev_index)
