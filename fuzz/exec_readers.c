@@ -184,8 +184,8 @@ static bool check_loose(struct exec *x, const struct op *op, const struct sim_re
 	 * the state left where it was. Only an entry comes with a range that was read. */
 	if (!entry)
 		return true;
-	if (mas->status != ma_active || mas->index > mas->last)
-		return fail_range(x, op, "reader-bounds", "active, index <= last", mas);
+	if ((mas->status != ma_active && mas->status != ma_root) || mas->index > mas->last)
+		return fail_range(x, op, "reader-bounds", "active or root, index <= last", mas);
 	if (step_right(op->code) && mas->index > limit)
 		return fail_range(x, op, "reader-bounds", "index <= max", mas);
 	if (step_left(op->code) && mas->last < limit)
