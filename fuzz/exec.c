@@ -168,20 +168,24 @@ static const char *skipped(struct exec *x, const struct op *op)
 	return NULL;
 }
 
-/* An erase retries once after a failed allocation (the kernel's mas_erase does), so an injected
- * failure can be absorbed: then the op simply succeeded. */
-static bool recovered(const struct op *op, const struct observation *m)
-{
-	return (op->code == OP_ERASE || op->code == OP_MAS_ERASE) && m->status != ma_error;
-}
-
 static bool failed_as_documented(const struct op *op, const struct observation *m)
 {
 	switch (op->code) {
 	case OP_MAS_STORE: return !m->entry && m->status == ma_error;
 	case OP_MAS_ERASE: return m->status == ma_error;
+	case OP_ERASE: return m->status == ma_error;   /* the range still held: see exec_ops.c */
 	default: return m->ret == -ENOMEM;
 	}
+}
+
+/* Every write but mas_store (GFP_NOWAIT, no retry) and dup retries after a failed allocation, as
+ * the kernel's mas_nomem loop does, so an injected failure can be absorbed: then the op simply
+ * succeeded and the oracle runs it. */
+static bool recovered(const struct op *op, const struct observation *m)
+{
+	if (op->code == OP_MAS_STORE || op->code == OP_DUP)
+		return false;
+	return !failed_as_documented(op, m);
 }
 
 /* The injected allocation failure hit this op: it must report -ENOMEM as docs/semantics.md says

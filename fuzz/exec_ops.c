@@ -117,6 +117,15 @@ static int run_bulk_oracle(struct oracle *o, const struct op *op)
 	return ret;
 }
 
+/* mtree_erase has no error channel: it failed (every retry out of memory) when @index still maps
+ * to something after it returned an entry. */
+static bool erase_failed(struct maple_tree *mt, unsigned long index, void *returned)
+{
+	MA_STATE(mas, mt, index, index);
+
+	return returned && mas_walk(&mas);
+}
+
 /* Copies the tree into x->copy; exec_check.c compares the copy, then it is destroyed. */
 static int run_dup(struct exec *x)
 {
@@ -137,7 +146,10 @@ void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob)
 	case OP_STORE: ob->ret = mtree_store(mt, a[0], e, GFP_KERNEL); break;
 	case OP_INSERT_RANGE: ob->ret = mtree_insert_range(mt, a[0], a[1], e, GFP_KERNEL); break;
 	case OP_INSERT: ob->ret = mtree_insert(mt, a[0], e, GFP_KERNEL); break;
-	case OP_ERASE: ob->entry = mtree_erase(mt, a[0]); break;
+	case OP_ERASE:
+		ob->entry = mtree_erase(mt, a[0]);
+		ob->status = erase_failed(mt, a[0], ob->entry) ? ma_error : 0;
+		break;
 	case OP_LOAD: ob->entry = mtree_load(mt, a[0]); break;
 	case OP_FIND: ob->entry = mt_find(mt, &index, a[1]); ob->index = index; break;
 	case OP_FIND_AFTER: ob->entry = mt_find_after(mt, &index, a[1]); ob->index = index; break;

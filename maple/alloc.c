@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,11 +125,71 @@ unsigned long mt_alloc_failures(void)
 	return atomic_load(&fault_failures);
 }
 
+/* ---- reserves: nodes allocated ahead (mas_nomem retries, mas_preallocate) ---- */
+static __thread struct node_reserve *alloc_reserve;
+
+/**
+ * alloc_reserve_fill() - top @r (for @mt) up to @count nodes with @gfp. Return: 0, or -ENOMEM with
+ * the nodes it got kept (alloc_reserve_drain() frees them).
+ */
+int alloc_reserve_fill(struct node_reserve *r, struct maple_tree *mt, unsigned int count, gfp_t gfp)
+{
+	r->mt = mt;
+	if (count > NODE_RESERVE_MAX)
+		count = NODE_RESERVE_MAX;
+	while (r->n < count) {
+		struct maple_node *node = alloc_node(mt, gfp);
+
+		if (!node)
+			return -ENOMEM;
+		r->node[r->n++] = node;
+	}
+	return 0;
+}
+
+/** alloc_reserve_drain() - free what is left in @r. */
+void alloc_reserve_drain(struct node_reserve *r)
+{
+	while (r->n)
+		alloc_free_node(r->mt, r->node[--r->n]);
+}
+
+/** alloc_use_reserve() - node allocations for @r's tree take from @r first (NULL: none); returns
+ * the reserve in use before. A strict reserve that runs dry is a bug (preallocation too small). */
+struct node_reserve *alloc_use_reserve(struct node_reserve *r)
+{
+	struct node_reserve *prev = alloc_reserve;
+
+	alloc_reserve = r;
+	return prev;
+}
+
+static struct maple_node *alloc_from_reserve(struct maple_tree *mt)
+{
+	struct node_reserve *r = alloc_reserve;
+	struct maple_node *node;
+
+	if (!r || r->mt != mt)
+		return NULL;
+	if (!r->n) {
+		if (r->strict) {
+			fprintf(stderr, "maple: mas_store_prealloc: the preallocated nodes were not enough\n");
+			abort();
+		}
+		return NULL;
+	}
+	node = r->node[--r->n];
+	memset(node, 0, sizeof(*node));
+	return node;
+}
+
 /* One node for @mt, zeroed; NULL when out of memory (or failed by injection). */
 struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp)
 {
-	struct maple_node *node;
+	struct maple_node *node = alloc_from_reserve(mt);
 
+	if (node)
+		return node;
 	if (alloc_fault(gfp))
 		return NULL;
 	node = aligned_alloc(MAPLE_NODE_SIZE, MAPLE_NODE_SIZE);

@@ -161,8 +161,8 @@ static int alloc_check(const struct maple_tree *mt, const void *entry)
  * state is as mas_store leaves it, on -ENOMEM ma_error. */
 static int alloc_store(struct ma_state *mas, void *entry, gfp_t gfp)
 {
-	unsigned long first = mas->index, last = mas->last;
-	int ret = entry ? wr_store(mas->tree, first, last, entry, gfp) : 0;
+	unsigned long first = mas->index, last = mas->last, f = first, l = last;
+	int ret = entry ? wr_store(mas->tree, &f, &l, entry, gfp) : 0;
 
 	if (ret) {
 		gap_set_err(mas, ret);
@@ -187,14 +187,19 @@ static int alloc_window(struct maple_tree *mt, unsigned long *startp, void *entr
 	MA_STATE(mas, mt, 0, 0);
 	int ret = alloc_check(mt, entry);
 	unsigned long start;
+	struct wr_retry rt;
 
 	if (ret)
 		return ret;
+	wr_retry_init(&rt, mt, gfp);
 	mtree_lock(mt);
-	ret = gap_search(&mas, min, max, size, rev);
-	start = mas.index;
-	if (!ret)
-		ret = alloc_store(&mas, entry, gfp);
+	do {
+		ret = gap_search(&mas, min, max, size, rev);   /* again on a retry: the lock was dropped */
+		start = mas.index;
+		if (!ret)
+			ret = alloc_store(&mas, entry, wr_retry_gfp(&rt));
+	} while (wr_retry_again(&rt, ret, start, start + size - 1, entry));
+	wr_retry_done(&rt);
 	if (!ret)
 		*startp = start;
 	wr_debug_validate(mt);
@@ -265,12 +270,20 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp, void *entry, u
 
 	if (ret)
 		return ret;
-	ret = cyclic_find(mas, range_lo, range_hi, *next, &clear_wrapped);
+	struct wr_retry rt;
+	int found;
+
+	wr_retry_init(&rt, mt, gfp);
+	do {
+		ret = found = cyclic_find(mas, range_lo, range_hi, *next, &clear_wrapped);
+		id = mas->index;
+		if (ret >= 0)
+			ret = alloc_store(mas, entry, wr_retry_gfp(&rt));
+	} while (wr_retry_again(&rt, ret, id, id, entry));
+	wr_retry_done(&rt);
 	if (ret < 0)
 		return ret;
-	id = mas->index;
-	if (alloc_store(mas, entry, gfp))
-		return -ENOMEM;
+	ret = found;
 	if (clear_wrapped)
 		mt->ma_flags &= ~MT_FLAGS_ALLOC_WRAPPED;
 	*startp = id;

@@ -13,6 +13,19 @@ void alloc_free_node(struct maple_tree *mt, struct maple_node *node);
 void alloc_retire_node(struct maple_tree *mt, struct maple_node *node);
 void alloc_free_retired(struct maple_node *node);
 unsigned long alloc_tree_live(const struct maple_tree *mt);
+
+/* Nodes allocated ahead of a store. While one is in use (alloc_use_reserve) alloc_node takes from
+ * it first; a strict one (mas_store_prealloc) must never run dry. */
+#define NODE_RESERVE_MAX (3 * MAPLE_HEIGHT_MAX + 2)
+struct node_reserve {
+	struct maple_tree *mt;
+	bool strict;
+	unsigned int n;
+	struct maple_node *node[NODE_RESERVE_MAX];
+};
+int alloc_reserve_fill(struct node_reserve *r, struct maple_tree *mt, unsigned int count, gfp_t gfp);
+void alloc_reserve_drain(struct node_reserve *r);
+struct node_reserve *alloc_use_reserve(struct node_reserve *r);
 void alloc_tree_forget(const struct maple_tree *mt);
 
 /* ---- node.c: whole-node reads and writes ---- */
@@ -54,7 +67,24 @@ void gap_fill_node(struct maple_node *node, const struct node_range *r, unsigned
 void gap_update_up(struct maple_tree *mt, struct maple_enode *enode, unsigned long min, unsigned long max);
 
 /* ---- write.c ---- */
-int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp);
+int wr_store(struct maple_tree *mt, unsigned long *first, unsigned long *last, void *entry, gfp_t gfp);
+
+/* ---- prealloc.c: the mas_nomem retry and preallocation ----
+ * A writer's loop: wr_retry_init; then { restore the range; ret = wr_store(.., wr_retry_gfp(&rt)) }
+ * while (wr_retry_again(&rt, ret, first, last, entry)); wr_retry_done. */
+struct wr_retry {
+	struct maple_tree *mt;
+	gfp_t gfp;
+	unsigned int tries;
+	struct node_reserve res;
+	struct node_reserve *prev;
+};
+void wr_retry_init(struct wr_retry *rt, struct maple_tree *mt, gfp_t gfp);
+gfp_t wr_retry_gfp(const struct wr_retry *rt);
+bool wr_retry_again(struct wr_retry *rt, int ret, unsigned long first, unsigned long last, void *entry);
+void wr_retry_done(struct wr_retry *rt);
+unsigned int wr_nodes_needed(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry);
+void prealloc_release(struct ma_state *mas);
 void wr_set_height(struct maple_tree *mt, unsigned int height);
 void wr_debug_validate(struct maple_tree *mt);
 

@@ -33,18 +33,38 @@ static void store_settle(struct ma_state *mas, unsigned long first, unsigned lon
 	mas->node = NULL;
 }
 
-/* Store @entry over [index, last]; 0 or a negative errno (the state is then ma_error). */
-static int store_range(struct ma_state *mas, void *entry, void **old, gfp_t gfp)
+/* One try: store @entry over [index, last] with @gfp. A NULL store widens [index, last] over its
+ * NULL neighbours, as the kernel's write walk does, whether it succeeds or not. */
+static int store_try(struct ma_state *mas, void *entry, void **old, gfp_t gfp)
+{
+	*old = store_content(mas->tree, mas->index);
+	return wr_store(mas->tree, &mas->index, &mas->last, entry, gfp);
+}
+
+/* Store @entry over [index, last]: once with @gfp, or with @retry as the kernel's mas_nomem loop
+ * (GFP_NOWAIT first, then @gfp, the lock possibly dropped in between). 0 or a negative errno (the
+ * state is then ma_error with index/last as asked). */
+static int store_range(struct ma_state *mas, void *entry, void **old, gfp_t gfp, bool retry)
 {
 	unsigned long first = mas->index, last = mas->last;
+	struct wr_retry rt;
 	int ret;
 
 	if (first > last) {
 		store_set_err(mas, -EINVAL);
 		return -EINVAL;
 	}
-	*old = store_content(mas->tree, first);
-	ret = wr_store(mas->tree, first, last, entry, gfp);
+	if (!retry) {
+		ret = store_try(mas, entry, old, gfp);
+	} else {
+		wr_retry_init(&rt, mas->tree, gfp);
+		do {
+			__mas_set_range(mas, first, last);   /* undo the widening of the failed try */
+			ret = store_try(mas, entry, old, wr_retry_gfp(&rt));
+		} while (wr_retry_again(&rt, ret, first, last, entry));
+		wr_retry_done(&rt);
+	}
+	__mas_set_range(mas, first, last);
 	if (ret) {
 		store_set_err(mas, ret);
 		return ret;
@@ -68,7 +88,7 @@ void *mas_store(struct ma_state *mas, void *entry)
 {
 	void *old = NULL;
 
-	if (store_range(mas, entry, &old, GFP_NOWAIT))
+	if (store_range(mas, entry, &old, GFP_NOWAIT, false))
 		return NULL;
 	return old;
 }
@@ -76,7 +96,7 @@ void *mas_store(struct ma_state *mas, void *entry)
 /**
  * mas_store_gfp() - mas_store() reporting an error code instead of the old entry.
  * @mas: the maple state; the caller holds the tree lock. @entry: any value. @gfp: allocation
- * flags for every node the store allocates (a failure is not retried).
+ * flags of the retry (the first try uses GFP_NOWAIT; see mt_set_nomem_hook).
  *
  * Return: 0; -EINVAL if index > last; -ENOMEM. On error the state is ma_error, the tree unchanged.
  */
@@ -84,7 +104,7 @@ int mas_store_gfp(struct ma_state *mas, void *entry, gfp_t gfp)
 {
 	void *old;
 
-	return store_range(mas, entry, &old, gfp);
+	return store_range(mas, entry, &old, gfp, true);
 }
 
 /* mas_erase()'s look-up (v6.12's state walk): like mas_walk in a node tree; in an empty tree
@@ -108,23 +128,40 @@ static void *store_erase_walk(struct ma_state *mas)
  * @mas: the maple state; the caller holds the tree lock.
  *
  * Return: the range's entry as stored (zero entries included), or NULL (nothing is written). After
- * a non-NULL erase the state is as after mas_store(NULL) over that range. Allocates with GFP_KERNEL
- * and, as the kernel's mas_erase() does, retries a failed write (once): only when that fails too is
- * the entry still returned with the tree unchanged and the state ma_error (-ENOMEM).
+ * a non-NULL erase the state is as after mas_store(NULL) over that range. Allocates as the
+ * kernel's mas_erase() does: GFP_NOWAIT, then GFP_KERNEL with the internal lock dropped; every
+ * retry starts again from mas->index, since the range may have changed while the lock was dropped.
+ * Only when the retries fail too is the entry returned with the tree unchanged and the state
+ * ma_error (-ENOMEM).
  */
 void *mas_erase(struct ma_state *mas)
 {
+	unsigned long index = mas->index, first, last;
+	struct wr_retry rt;
 	void *entry, *old;
+	int ret;
 
-	entry = store_erase_walk(mas);
-	if (entry) {
-		unsigned long first = mas->index, last = mas->last;
+	bool again = false;
 
-		if (store_range(mas, NULL, &old, GFP_KERNEL) == -ENOMEM) {
-			mas->index = first;
-			mas->last = last;
-			store_range(mas, NULL, &old, GFP_KERNEL);
-		}
+	wr_retry_init(&rt, mas->tree, GFP_KERNEL);
+	do {
+		if (again)
+			mas->index = mas->last = index;   /* from the index again: the range may have changed */
+		again = true;
+		entry = store_erase_walk(mas);
+		first = mas->index;
+		last = mas->last;
+		ret = entry ? store_try(mas, NULL, &old, wr_retry_gfp(&rt)) : 0;
+	} while (wr_retry_again(&rt, ret, first, last, NULL));
+	wr_retry_done(&rt);
+	if (!entry)
+		return NULL;
+	__mas_set_range(mas, first, last);
+	if (ret) {
+		store_set_err(mas, ret);
+		return entry;
 	}
+	wr_debug_validate(mas->tree);
+	store_settle(mas, first, last);
 	return entry;
 }

@@ -43,18 +43,26 @@ static void tree_write_done(struct maple_tree *mt)
 
 /**
  * mtree_store_range() - store @entry over [@first, @last], cutting whatever was there.
- * @mt: the tree; takes the lock. @gfp: allocation flags for the nodes the store needs (not retried).
+ * @mt: the tree; takes the lock. @gfp: allocation flags for the nodes a retry needs (the first try
+ * uses GFP_NOWAIT; a blocking @gfp drops the lock while it allocates, see mt_set_nomem_hook).
  *
  * Return: 0; -EINVAL for an advanced entry or @first > @last; -ENOMEM (tree unchanged).
  */
 int mtree_store_range(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp)
 {
+	struct wr_retry rt;
 	int ret;
 
 	if (xa_is_advanced(entry) || first > last)
 		return -EINVAL;
+	wr_retry_init(&rt, mt, gfp);
 	mtree_lock(mt);
-	ret = wr_store(mt, first, last, entry, gfp);
+	do {
+		unsigned long f = first, l = last;
+
+		ret = wr_store(mt, &f, &l, entry, wr_retry_gfp(&rt));
+	} while (wr_retry_again(&rt, ret, first, last, entry));
+	wr_retry_done(&rt);
 	tree_write_done(mt);
 	return ret;
 }
@@ -84,15 +92,22 @@ static bool tree_range_busy(struct maple_tree *mt, unsigned long first, unsigned
  */
 int mtree_insert_range(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp)
 {
+	struct wr_retry rt;
 	int ret = 0;
 
 	if (xa_is_advanced(entry) || first > last)
 		return -EINVAL;
+	wr_retry_init(&rt, mt, gfp);
 	mtree_lock(mt);
-	if (tree_range_busy(mt, first, last))
-		ret = -EEXIST;
-	else if (entry)
-		ret = wr_store(mt, first, last, entry, gfp);
+	do {
+		unsigned long f = first, l = last;
+
+		if (tree_range_busy(mt, first, last))    /* again on a retry: the lock was dropped */
+			ret = -EEXIST;
+		else if (entry)
+			ret = wr_store(mt, &f, &l, entry, wr_retry_gfp(&rt));
+	} while (wr_retry_again(&rt, ret, first, last, entry));
+	wr_retry_done(&rt);
 	tree_write_done(mt);
 	return ret;
 }
@@ -107,8 +122,8 @@ int mtree_insert(struct maple_tree *mt, unsigned long index, void *entry, gfp_t 
  * mtree_erase() - make the whole range holding @index NULL.
  * @mt: the tree; takes the lock.
  *
- * Allocates with GFP_KERNEL and retries a failed write once (it has no way to report -ENOMEM): only
- * when the retry fails too is the entry returned with the tree unchanged.
+ * mas_erase() under the lock: retries with GFP_KERNEL (it has no way to report -ENOMEM); only when
+ * every retry fails too is the entry returned with the tree unchanged.
  *
  * Return: the range's entry as stored (zero entries included), or NULL.
  */
@@ -118,9 +133,7 @@ void *mtree_erase(struct maple_tree *mt, unsigned long index)
 	void *entry;
 
 	mtree_lock(mt);
-	entry = mas_walk(&mas);
-	if (entry && wr_store(mt, mas.index, mas.last, NULL, GFP_KERNEL) == -ENOMEM)
-		wr_store(mt, mas.index, mas.last, NULL, GFP_KERNEL);
+	entry = mas_erase(&mas);
 	tree_write_done(mt);
 	return entry;
 }

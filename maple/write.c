@@ -250,16 +250,20 @@ static int wr_run(struct wr_state *wr)
 }
 
 /**
- * wr_store() - store @entry over [@first, @last] (first <= last); the caller holds the lock and
+ * wr_store() - store @entry over [*@first, *@last] (first <= last); the caller holds the lock and
  * has already refused advanced entries. @gfp: for the nodes it allocates (never retried here).
+ * *@first and *@last become the range really written (a NULL store takes in its NULL neighbours),
+ * also when the store fails.
  * Return: 0 or -ENOMEM (the tree is then unchanged, every node allocated for it freed).
  */
-int wr_store(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry, gfp_t gfp)
+int wr_store(struct maple_tree *mt, unsigned long *first, unsigned long *last, void *entry, gfp_t gfp)
 {
-	struct wr_state wr = { .mt = mt, .index = first, .last = last, .entry = entry, .gfp = gfp };
+	struct wr_state wr = { .mt = mt, .index = *first, .last = *last, .entry = entry, .gfp = gfp };
 	int ret;
 
 	wr_classify(&wr);
+	*first = wr.index;       /* a NULL store widened over its NULL neighbours, as the kernel's */
+	*last = wr.last;         /* write walk widens mas->index/last */
 	ret = wr_run(&wr);
 	if (!ret && wr_in_place(wr.type))
 		gap_update_up(mt, wr_leaf(&wr)->enode, wr_leaf(&wr)->min, wr_leaf(&wr)->max);
@@ -288,7 +292,7 @@ int mas_expected_entries(struct ma_state *mas, unsigned long nr_entries)
 }
 
 /**
- * mas_destroy() - end bulk mode (if @mas started it) and release what the state reserved.
+ * mas_destroy() - release the nodes mas_preallocate() reserved, and end bulk mode (if @mas started it).
  * @mas: the state; the caller holds the tree lock.
  *
  * Left-heavy splits give the right node exactly the minimum and rebalancing stays on in bulk mode,
@@ -296,6 +300,7 @@ int mas_expected_entries(struct ma_state *mas, unsigned long nr_entries)
  */
 void mas_destroy(struct ma_state *mas)
 {
+	prealloc_release(mas);
 	if (!(mas->mas_flags & WR_MAS_BULK))
 		return;
 	mas->mas_flags &= (unsigned char)~WR_MAS_BULK;

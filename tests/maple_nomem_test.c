@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <maple/maple_tree.h>
+#include <urcu/urcu-memb.h>
 
 #include "maple_test_helpers.h"
 #define SPAN 8UL     /* entry i covers [i*SPAN, i*SPAN+3]; [i*SPAN+4, i*SPAN+7] is a NULL gap */
@@ -133,12 +134,28 @@ static enum maple_store_type trial(struct maple_tree *mt, const struct op *op)
 	return t;
 }
 
-/*
- * Fail the k-th allocation of @op for k = 1, 2, ... until it succeeds. Every failure: -ENOMEM,
- * exactly one injected failure, same shape as before, valid, no node leaked. Returns the number
- * of failed attempts (the allocations the write needs).
- */
-static unsigned int fault_loop(struct maple_tree *mt, const struct op *op)
+/* Allocation points failed so far, per store type (printed at the end: every allocating type
+ * must show some). */
+static unsigned long failed_points[MT_STORE_TYPES_NR];
+
+/* @mt becomes a copy of @from again (after a retried write changed it). */
+static void restore(struct maple_tree *mt, struct maple_tree *from)
+{
+	mtree_destroy(mt);
+	mt_init_flags(mt, from->ma_flags & ~MT_FLAGS_HEIGHT_MASK);
+	assert_int_equal(mtree_dup(from, mt, GFP_KERNEL), 0);
+}
+
+/* The kinds whose write retries after a failed allocation (the kernel's mas_nomem loop). */
+static bool retries(const struct op *op)
+{
+	return op->kind != K_MAS_STORE && op->kind != K_BULK_STORE;
+}
+
+/* Phase 1: fail the k-th allocation of the first try, k = 1, 2, ... A kind without retries must
+ * fail with -ENOMEM and leave the tree as it was; the others retry and must end exactly as a
+ * fault-free run does (so the failed try changed nothing). Returns the allocations of the try. */
+static unsigned int fault_first_try(struct maple_tree *mt, const struct op *op, struct maple_tree *ref)
 {
 	for (unsigned long k = 1;; k++) {
 		struct maple_tree before;
@@ -152,19 +169,81 @@ static unsigned int fault_loop(struct maple_tree *mt, const struct op *op)
 		mt_set_fail_nth(k);
 		ret = run_op(mt, op);
 		mt_clear_faults();
-		if (ret == 0) {
-			assert_int_equal(mt_alloc_failures(), failures);
+		if (mt_alloc_failures() == failures) {     /* the write needs fewer than k */
+			assert_int_equal(ret, 0);
 			assert_valid(mt);
+			restore(mt, &before);
 			mtree_destroy(&before);
 			return (unsigned int)(k - 1);
 		}
-		assert_int_equal(ret, -ENOMEM);
 		assert_int_equal(mt_alloc_failures(), failures + 1);
-		assert_true(mt_same_shape(mt, &before));
-		assert_int_equal(live_nodes(), live);
 		assert_valid(mt);
+		if (retries(op)) {
+			assert_int_equal(ret, 0);
+			assert_true(mt_same_shape(mt, ref));
+			restore(mt, &before);
+		} else {
+			assert_int_equal(ret, -ENOMEM);
+			assert_true(mt_same_shape(mt, &before));
+			assert_int_equal(live_nodes(), live);
+		}
 		mtree_destroy(&before);
 	}
+}
+
+/* Phase 2 (kinds that retry): the first try fails (no budget for GFP_NOWAIT), then the k-th node
+ * of the retry's allocation fails, k = 1, 2, ...: -ENOMEM, the tree as it was, nothing leaked. */
+static void fault_retry(struct maple_tree *mt, const struct op *op)
+{
+	for (unsigned long k = 2;; k++) {
+		struct maple_tree before;
+		unsigned long live;
+		int ret;
+
+		assert_true(k < 200);
+		copy_of(mt, &before);
+		live = live_nodes();
+		mt_set_non_kernel(0);
+		mt_set_fail_nth(k);
+		ret = run_op(mt, op);
+		mt_clear_faults();
+		assert_valid(mt);
+		if (ret == 0) {
+			restore(mt, &before);
+			mtree_destroy(&before);
+			return;
+		}
+		assert_int_equal(ret, -ENOMEM);
+		assert_true(mt_same_shape(mt, &before));
+		assert_int_equal(live_nodes(), live);
+		mtree_destroy(&before);
+	}
+}
+
+/*
+ * Fail every allocation point of @op in turn, in the first try and in the retry, then run it
+ * cleanly. Returns the number of allocations the first try needs (all of them were failed once).
+ */
+static unsigned int fault_loop(struct maple_tree *mt, const struct op *op)
+{
+	struct maple_tree ref;
+	struct mt_store_stats a, b;
+	unsigned int points;
+
+	copy_of(mt, &ref);
+	mt_store_stats(&a);
+	assert_int_equal(run_op(&ref, op), 0);
+	mt_store_stats(&b);
+	points = fault_first_try(mt, op, &ref);
+	if (points && retries(op))
+		fault_retry(mt, op);
+	for (int i = 0; i < MT_STORE_TYPES_NR; i++)
+		if (b.count[i] != a.count[i])
+			failed_points[i] += points;
+	assert_int_equal(run_op(mt, op), 0);
+	assert_true(mt_same_shape(mt, &ref));
+	mtree_destroy(&ref);
+	return points;
 }
 
 /* The first op built by @make from candidates 0, 1, ... (1: made, 0: skip, -1: no more) whose
@@ -499,7 +578,8 @@ static void test_non_kernel(void **state)
 		assert_true(mas_is_err(&mas));
 		assert_int_equal(xa_err(mas.node), -ENOMEM);
 	}
-	assert_int_equal(mt_alloc_failures(), failures + 3);
+	/* each normal-API write failed twice: its GFP_NOWAIT try and its retry's allocation */
+	assert_int_equal(mt_alloc_failures(), failures + 5);
 	assert_true(mt_same_shape(&mt, &before));
 	assert_int_equal(live_nodes(), l);
 	/* ... but a write that allocates nothing succeeds. */
@@ -525,13 +605,16 @@ static void test_non_kernel(void **state)
 	mtree_destroy(&mt);
 	mtree_destroy(&before);
 
-	/* GFP_KERNEL never fails by budget: a whole build and dup with budget 0. */
+	/* GFP_KERNEL never fails by budget: with budget 0 every allocating write's GFP_NOWAIT try
+	 * fails and its GFP_KERNEL retry succeeds; a whole build, a dup and an erase. */
 	mt_set_non_kernel(0);
 	failures = mt_alloc_failures();
 	build(&mt, MT_FLAGS_ALLOC_RANGE, 300);
+	assert_true(mt_alloc_failures() > failures);
 	copy_of(&mt, &before);
 	assert_ptr_equal(mtree_erase(&mt, 40), P(6));
-	assert_int_equal(mt_alloc_failures(), failures);
+	for (unsigned long i = 0; i < 300; i++)
+		assert_ptr_equal(mtree_load(&before, i * SPAN), P(i + 1));
 	/* mt_clear_faults ends budget mode: GFP_NOWAIT works again. */
 	mt_clear_faults();
 	{
@@ -545,7 +628,7 @@ static void test_non_kernel(void **state)
 	assert_int_equal(live_nodes(), live);
 }
 
-/* fail_nth is one-shot and counts only node allocations; 0 disables it. */
+/* fail_nth is one-shot and counts only node allocations; 0 disables it; writes that retry absorb it. */
 static void test_fail_nth_counting(void **state)
 {
 	struct maple_tree mt;
@@ -556,16 +639,59 @@ static void test_fail_nth_counting(void **state)
 	mt_set_fail_nth(2);
 	assert_int_equal(mtree_store(&mt, 3, P(3), GFP_KERNEL), 0);        /* allocation 1 */
 	assert_int_equal(mtree_store(&mt, 4, P(4), GFP_KERNEL), 0);        /* in place: none */
-	assert_int_equal(mtree_store_range(&mt, 0, ULONG_MAX, P(5), GFP_KERNEL), -ENOMEM); /* 2 */
-	assert_ptr_equal(mtree_load(&mt, 4), P(4));
-	assert_int_equal(mtree_store_range(&mt, 0, ULONG_MAX, P(5), GFP_KERNEL), 0);  /* one shot */
+	/* allocation 2 fails; the retry (allocation 3 on) succeeds: one shot */
+	assert_int_equal(mtree_store_range(&mt, 0, ULONG_MAX, P(5), GFP_KERNEL), 0);
+	assert_ptr_equal(mtree_load(&mt, 4), P(5));
 	assert_int_equal(mt_alloc_failures(), failures + 1);
+	mtree_destroy(&mt);
+	{
+		MA_STATE(mas, &mt, 7, 9);             /* expanding the empty tree; mas_store does not retry */
+
+		mt_set_fail_nth(1);
+		assert_null(mas_store(&mas, P(6)));
+		assert_true(mas_is_err(&mas));
+		assert_true(mtree_empty(&mt));
+	}
+	assert_int_equal(mt_alloc_failures(), failures + 2);
+	failures++;
 	mtree_destroy(&mt);
 	mt_set_fail_nth(1);
 	mt_set_fail_nth(0);
 	assert_int_equal(mtree_store(&mt, 3, P(3), GFP_KERNEL), 0);
 	assert_int_equal(mt_alloc_failures(), failures + 1);
 	mtree_destroy(&mt);
+}
+
+/* RCU mode: a node store builds a new leaf (one allocation) instead of rewriting it in place. */
+static void test_rcu_node_store(void **state)
+{
+	struct maple_tree mt;
+	unsigned long live = live_nodes();
+	struct op op;
+
+	(void)state;
+	build(&mt, MT_FLAGS_USE_RCU, 4);
+	assert_true(find_op(&mt, 4, make_fill, MT_STORE_NODE_STORE, false, &op));
+	assert_int_equal(fault_loop(&mt, &op), 1);
+	mtree_destroy(&mt);
+	urcu_memb_barrier();
+	assert_int_equal(live_nodes(), live);
+}
+
+/* Every store type that allocates had each of its allocation points failed (run last). */
+static void test_every_type_failed(void **state)
+{
+	static const enum maple_store_type allocating[] = {
+		MT_STORE_NEW_ROOT, MT_STORE_STORE_ROOT, MT_STORE_SPANNING_STORE, MT_STORE_SPLIT_STORE,
+		MT_STORE_REBALANCE, MT_STORE_NODE_STORE,
+	};
+
+	(void)state;
+	fprintf(stderr, "allocation points failed, per store type:\n");
+	for (int i = 1; i < MT_STORE_TYPES_NR; i++)
+		fprintf(stderr, "  %-18s %lu\n", mt_store_type_name((enum maple_store_type)i), failed_points[i]);
+	for (size_t i = 0; i < sizeof(allocating) / sizeof(allocating[0]); i++)
+		assert_true(failed_points[allocating[i]] > 0);
 }
 
 int main(void)
@@ -584,7 +710,13 @@ int main(void)
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_erase_retries),
 		cmocka_unit_test(test_non_kernel),
+		cmocka_unit_test(test_rcu_node_store),
+		cmocka_unit_test(test_every_type_failed),
 	};
+	int rc;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	urcu_memb_register_thread();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	urcu_memb_unregister_thread();
+	return rc;
 }

@@ -134,6 +134,7 @@ struct ma_state {
 	enum maple_status status;
 	unsigned char depth, offset, end;
 	unsigned char mas_flags;
+	struct maple_alloc *alloc;     /* nodes reserved by mas_preallocate; mas_destroy frees them */
 };
 
 #define MA_STATE(name, mt, first, end) \
@@ -273,6 +274,21 @@ struct mt_store_stats { unsigned long count[MT_STORE_NR]; };
 void mt_store_stats(struct mt_store_stats *out);
 /* mt_store_type_name: "wr_exact_fit", ... (the kernel's names), events by their own name. */
 const char *mt_store_type_name(enum maple_store_type t);
+
+/* Preallocation: mas_preallocate reserves every node storing @entry over [index, last] needs
+ * (0 or -ENOMEM); mas_store_prealloc then stores without failing and releases the rest; mas_destroy
+ * releases a reserve that was not used. The caller holds the lock throughout and changes nothing
+ * in between. mas_prealloc_count: the nodes held (a debugging helper, not a kernel API). */
+int mas_preallocate(struct ma_state *mas, void *entry, gfp_t gfp);
+void mas_store_prealloc(struct ma_state *mas, void *entry);
+unsigned int mas_prealloc_count(const struct ma_state *mas);
+
+/* Retries (the kernel's mas_nomem): every write but mas_store, the dups and bulk first allocates with
+ * GFP_NOWAIT; when that fails it allocates again with its gfp, dropping the internal lock while it
+ * does if that gfp may block (GFP_KERNEL), and runs again from scratch. mt_set_nomem_hook: testing
+ * hook (not a kernel API): called at each such retry point, after the allocation, lock dropped. */
+typedef void (*mt_nomem_hook_fn)(struct maple_tree *mt, void *arg);
+void mt_set_nomem_hook(mt_nomem_hook_fn fn, void *arg);
 
 /* Bulk mode (kernel <= 6.12): announce @nr_entries in-order stores into an empty non-RCU tree;
  * mas_destroy ends it (and fixes the last node). 0 or -ENOMEM / -EINVAL. */
