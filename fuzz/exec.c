@@ -43,6 +43,7 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	x->mas = (struct ma_state){ .tree = &x->mt, .status = ma_start, .max = ULONG_MAX };
 	oracle_state_init(&x->os, &x->oracle, 0, 0);
 	readers_init(x);
+	faults_init(x);
 	mt_alloc_stats(&st);
 	x->live_at_start = st.live;
 	mt_clear_faults();
@@ -163,7 +164,7 @@ static const char *skipped(struct exec *x, const struct op *op)
 		return "an advanced entry through mas_store is a caller error";
 	if (op->code == OP_BULK && oracle_mode(&x->oracle) != ORACLE_EMPTY)
 		return "bulk mode needs an empty tree";
-	if (op->code == OP_BULK && x->cfg.fault && !x->fault_spent)
+	if (op->code == OP_BULK && ((x->cfg.fault && !x->fault_spent) || x->faults_armed || x->writer_armed))
 		return "bulk under a pending injected failure is not modelled";
 	return NULL;
 }
@@ -231,20 +232,27 @@ static bool exec_op(struct exec *x, const struct op *op)
 	}
 	if (readers_is_op(op->code))
 		return readers_run(x, op);
+	if (faults_is_op(op->code))
+		return faults_run(x, op);
 	guard_unpositioned(x, op);
 	write_span(x, op, &span_first, &span_last);
-	if (ops_table[op->code].writes)
-		readers_before_write(x, span_first, span_last);
+	if (ops_table[op->code].writes || x->writer_armed)
+		readers_before_write(x, x->writer_armed ? 0 : span_first, x->writer_armed ? ULONG_MAX : span_last);
 	failures = mt_alloc_failures();
 	if (x->with_maple)
 		exec_run_maple(x, op, &m);
+	if (x->writer_fired) {
+		span_first = 0;              /* the writer may have changed anything: validate it all */
+		span_last = ULONG_MAX;
+		if (!faults_writer_done(x, op))
+			return false;
+	}
 	if (x->with_maple && mt_alloc_failures() != failures && !recovered(op, &m)) {
 		readers_after_write(x);
 		return check_failed_write(x, op, &m, span_first, span_last);
 	}
 	exec_run_oracle(x, op, &o);
-	if (ops_table[op->code].writes)
-		readers_after_write(x);
+	readers_after_write(x);
 	track_position(x, op);
 	if (!x->with_maple)
 		return true;
@@ -271,7 +279,7 @@ static int exec_finish(struct exec *x)
 {
 	bool ok = !x->res->failure.failed;
 
-	mt_clear_faults();
+	faults_finish(x);
 	readers_finish(x);
 	if (x->with_maple && ok)
 		ok = check_validate(x, NULL) && check_contents(x, NULL, &x->mt);
@@ -295,7 +303,7 @@ static bool nth_range(void *ctx, unsigned long n, unsigned long *first, unsigned
 }
 
 static int run_bytes(const uint8_t *data, size_t size, const struct exec_options *opt,
-		     struct exec_result *res, struct ops_list *decoded)
+		     struct exec_result *res, struct ops_list *decoded, bool decode_with_tree)
 {
 	struct exec x;
 	struct ops_reader r;
@@ -305,8 +313,9 @@ static int run_bytes(const uint8_t *data, size_t size, const struct exec_options
 
 	ops_reader_init(&r, data, size, &cfg);
 	/* Decoding needs the tree only to know which op an injected allocation failure hit (the
-	 * oracle skips that op), so without a fault it stays oracle-only and cannot crash. */
-	exec_init(&x, &cfg, opt, res, decoded == NULL || cfg.fault != 0);
+	 * oracle skips that op) and when a nomem_writer ran, so without faults it stays oracle-only
+	 * and cannot crash. */
+	exec_init(&x, &cfg, opt, res, decoded == NULL || cfg.fault != 0 || decode_with_tree);
 	if (decoded)
 		decoded->cfg = cfg;
 	env.ctx = &x;
@@ -329,7 +338,15 @@ static int run_bytes(const uint8_t *data, size_t size, const struct exec_options
 
 int exec_bytes(const uint8_t *data, size_t size, const struct exec_options *opt, struct exec_result *res)
 {
-	return run_bytes(data, size, opt, res, NULL);
+	return run_bytes(data, size, opt, res, NULL, true);
+}
+
+static bool has_fault_ops(const struct ops_list *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (faults_is_op(list->ops[i].code))
+			return true;
+	return false;
 }
 
 void exec_decode_to_list(const uint8_t *data, size_t size, struct ops_list *list)
@@ -338,7 +355,12 @@ void exec_decode_to_list(const uint8_t *data, size_t size, struct ops_list *list
 	struct exec_result res;
 
 	memset(list, 0, sizeof(*list));
-	run_bytes(data, size, &quiet, &res, list);
+	run_bytes(data, size, &quiet, &res, list, false);
+	if (!has_fault_ops(list))
+		return;
+	ops_list_free(list);             /* faults inside the stream: decode again beside the tree */
+	memset(list, 0, sizeof(*list));
+	run_bytes(data, size, &quiet, &res, list, true);
 }
 
 int exec_list(const struct ops_list *list, const struct exec_options *opt, struct exec_result *res)

@@ -54,8 +54,13 @@ struct exec {
 	bool with_maple;        /* false: oracle only (decoding) */
 	bool positioned;        /* the kernel's state would point at a node (see exec.c) */
 	bool fault_spent;       /* the stream's injected allocation failure has happened */
+	bool faults_armed;              /* a fault op set fail_nth or a budget (until clear_faults) */
+	bool writer_armed, writer_fired;    /* nomem_writer: waiting for a retry point / ran in this op */
+	int writer_ret;
+	struct op writer;
 	struct sim_reader readers[OPS_READERS];
 	unsigned long write_seq;        /* writes run so far */
+	bool write_logged;              /* the history holds a "before" for the write running now */
 	struct history hist;            /* the writes since the oldest active reader began */
 };
 
@@ -66,6 +71,13 @@ void readers_init(struct exec *x);
 void readers_before_write(struct exec *x, unsigned long first, unsigned long last);
 void readers_after_write(struct exec *x);
 void readers_finish(struct exec *x);
+
+/* exec_faults.c: fault ops and the writer at the retry point */
+bool faults_is_op(enum op_code code);
+bool faults_run(struct exec *x, const struct op *op);
+void faults_init(struct exec *x);
+void faults_finish(struct exec *x);
+bool faults_writer_done(struct exec *x, const struct op *op);
 
 void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob);
 void exec_run_oracle(struct exec *x, const struct op *op, struct observation *ob);

@@ -66,9 +66,21 @@ static void run_maple_state(struct exec *x, const struct op *op, struct observat
 	case OP_MAS_FIND_RANGE_REV: ob->entry = mas_find_range_rev(mas, op->arg[0]); break;
 	case OP_MAS_NEXT_RANGE: ob->entry = mas_next_range(mas, op->arg[0]); break;
 	case OP_MAS_PREV_RANGE: ob->entry = mas_prev_range(mas, op->arg[0]); break;
-	case OP_MAS_STORE: ob->entry = mas_store(mas, ops_entry_ptr(op->entry)); break;
-	case OP_MAS_STORE_GFP: ob->ret = mas_store_gfp(mas, ops_entry_ptr(op->entry), GFP_KERNEL); break;
-	case OP_MAS_ERASE: ob->entry = mas_erase(mas); break;
+	case OP_MAS_STORE:           /* advanced writes: the caller holds the tree lock */
+		mtree_lock(mas->tree);
+		ob->entry = mas_store(mas, ops_entry_ptr(op->entry));
+		mtree_unlock(mas->tree);
+		break;
+	case OP_MAS_STORE_GFP:
+		mtree_lock(mas->tree);
+		ob->ret = mas_store_gfp(mas, ops_entry_ptr(op->entry), GFP_KERNEL);
+		mtree_unlock(mas->tree);
+		break;
+	case OP_MAS_ERASE:
+		mtree_lock(mas->tree);
+		ob->entry = mas_erase(mas);
+		mtree_unlock(mas->tree);
+		break;
 	case OP_MAS_SET_RANGE_KEEP: __mas_set_range(mas, op->arg[0], op->arg[1]); break;
 	case OP_MAS_EMPTY_AREA: ob->ret = mas_empty_area(mas, op->arg[0], op->arg[1], op->arg[2]); break;
 	case OP_MAS_EMPTY_AREA_REV: ob->ret = mas_empty_area_rev(mas, op->arg[0], op->arg[1], op->arg[2]); break;
@@ -97,13 +109,17 @@ static int run_bulk_maple(struct maple_tree *mt, const struct op *op)
 {
 	MA_STATE(mas, mt, 0, 0);
 	unsigned long first;
-	int ret = mas_expected_entries(&mas, op->arg[0] % (OPS_BULK_MAX + 1));
+	int ret;
+
+	mtree_lock(mt);
+	ret = mas_expected_entries(&mas, op->arg[0] % (OPS_BULK_MAX + 1));
 
 	for (unsigned long i = 0; !ret && bulk_range(op, i, &first); i++) {
 		mas_set_range(&mas, first, first + 1);
 		ret = mas_store_gfp(&mas, xa_mk_value(i), GFP_KERNEL);
 	}
 	mas_destroy(&mas);
+	mtree_unlock(mt);
 	return ret;
 }
 

@@ -103,14 +103,17 @@ void readers_finish(struct exec *x)
 void readers_before_write(struct exec *x, unsigned long first, unsigned long last)
 {
 	x->write_seq++;
-	if (any_reader(x))
+	x->write_logged = any_reader(x);
+	if (x->write_logged)
 		hist_before(&x->hist, &x->oracle, x->write_seq, first, last);
 }
 
+/* After the op of the last readers_before_write (nothing if there was none since). */
 void readers_after_write(struct exec *x)
 {
-	if (any_reader(x) && x->hist.n && x->hist.w[x->hist.n - 1].seq == x->write_seq)
+	if (x->write_logged)
 		hist_after(&x->hist, &x->oracle);
+	x->write_logged = false;
 }
 
 bool readers_is_op(enum op_code code)

@@ -58,6 +58,10 @@ const struct op_desc ops_table[OP_COUNT] = {
 	[OP_READER_END] = { "reader_end", 1, { R }, false, false, false },
 	[OP_RCU_ON] = { "mt_set_in_rcu", 0, { 0 }, false, false, false },
 	[OP_RCU_OFF] = { "mt_clear_in_rcu", 0, { 0 }, false, false, false },
+	[OP_FAIL_NTH] = { "fail_nth", 1, { I }, false, false, false },
+	[OP_NON_KERNEL] = { "non_kernel", 1, { I }, false, false, false },
+	[OP_CLEAR_FAULTS] = { "clear_faults", 0, { 0 }, false, false, false },
+	[OP_NOMEM_WRITER] = { "nomem_writer", 3, { I, I, E }, true, false, false },
 };
 #undef I
 #undef E

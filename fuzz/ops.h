@@ -29,6 +29,8 @@ enum op_code {
 	/* v1, fourth batch: RCU mode and simulated readers */
 	OP_READER_BEGIN, OP_READER_WALK, OP_READER_NEXT, OP_READER_PREV, OP_READER_FIND, OP_READER_FIND_REV,
 	OP_READER_END, OP_RCU_ON, OP_RCU_OFF,
+	/* v1, fifth batch: allocation faults inside the stream */
+	OP_FAIL_NTH, OP_NON_KERNEL, OP_CLEAR_FAULTS, OP_NOMEM_WRITER,
 	OP_COUNT
 };
 

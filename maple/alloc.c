@@ -142,6 +142,7 @@ int alloc_reserve_fill(struct node_reserve *r, struct maple_tree *mt, unsigned i
 
 		if (!node)
 			return -ENOMEM;
+		alloc_owner_add(mt, -1);    /* a reserved node is no node of the tree until taken */
 		r->node[r->n++] = node;
 	}
 	return 0;
@@ -151,7 +152,7 @@ int alloc_reserve_fill(struct node_reserve *r, struct maple_tree *mt, unsigned i
 void alloc_reserve_drain(struct node_reserve *r)
 {
 	while (r->n)
-		alloc_free_node(r->mt, r->node[--r->n]);
+		alloc_free_retired(r->node[--r->n]);
 }
 
 /** alloc_use_reserve() - node allocations for @r's tree take from @r first (NULL: none); returns
@@ -180,6 +181,7 @@ static struct maple_node *alloc_from_reserve(struct maple_tree *mt)
 	}
 	node = r->node[--r->n];
 	memset(node, 0, sizeof(*node));
+	alloc_owner_add(mt, 1);
 	return node;
 }
 

@@ -87,5 +87,6 @@ unsigned int wr_nodes_needed(struct maple_tree *mt, unsigned long first, unsigne
 void prealloc_release(struct ma_state *mas);
 void wr_set_height(struct maple_tree *mt, unsigned int height);
 void wr_debug_validate(struct maple_tree *mt);
+void wr_debug_locked(struct maple_tree *mt);
 
 #endif

@@ -34,6 +34,20 @@ void mtree_unlock(struct maple_tree *mt)
 		pthread_mutex_unlock(&mt->ma_lock);
 }
 
+/**
+ * mt_lock_is_held() - the lock @mt's writers hold is locked (by some thread: a pthread mutex
+ * cannot say by which); true for an external lock that was never declared.
+ */
+bool mt_lock_is_held(struct maple_tree *mt)
+{
+	pthread_mutex_t *lock = mt_external_lock(mt) ? mt->ma_external_lock : &mt->ma_lock;
+
+	if (!lock || pthread_mutex_trylock(lock) != 0)
+		return true;
+	pthread_mutex_unlock(lock);
+	return false;
+}
+
 /* End of every normal-API write: validate (debug builds), then unlock. */
 static void tree_write_done(struct maple_tree *mt)
 {

@@ -4,6 +4,8 @@
 #include "write.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 static atomic_ulong wr_stats[MT_STORE_NR];
 
@@ -57,6 +59,20 @@ void wr_debug_validate(struct maple_tree *mt)
 {
 #ifdef MAPLE_DEBUG
 	mt_validate(mt);
+#else
+	(void)mt;
+#endif
+}
+
+/* Debug builds: every write holds the tree's lock (internal, or the declared external one). */
+void wr_debug_locked(struct maple_tree *mt)
+{
+#ifdef MAPLE_DEBUG
+	if (!mt_lock_is_held(mt)) {
+		fprintf(stderr, "maple: a write to tree %p without its %s lock held\n", (void *)mt,
+			mt_external_lock(mt) ? "external" : "internal");
+		abort();
+	}
 #else
 	(void)mt;
 #endif
@@ -261,6 +277,7 @@ int wr_store(struct maple_tree *mt, unsigned long *first, unsigned long *last, v
 	struct wr_state wr = { .mt = mt, .index = *first, .last = *last, .entry = entry, .gfp = gfp };
 	int ret;
 
+	wr_debug_locked(mt);
 	wr_classify(&wr);
 	*first = wr.index;       /* a NULL store widened over its NULL neighbours, as the kernel's */
 	*last = wr.last;         /* write walk widens mas->index/last */

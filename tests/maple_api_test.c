@@ -30,6 +30,17 @@ struct row {
 	void *entry_in;
 };
 
+/* mas_store / mas_erase under the tree lock, as the advanced API requires of its writers. */
+static void *locked_write(struct ma_state *mas, void *entry, bool erase)
+{
+	void *ret;
+
+	mas_lock(mas);
+	ret = erase ? mas_erase(mas) : mas_store(mas, entry);
+	mas_unlock(mas);
+	return ret;
+}
+
 static void *run_call(struct ma_state *mas, const struct row *r)
 {
 	switch (r->call) {
@@ -47,8 +58,8 @@ static void *run_call(struct ma_state *mas, const struct row *r)
 	case FIND_RANGE_REV: return mas_find_range_rev(mas, r->a);
 	case NEXT_RANGE: return mas_next_range(mas, r->a);
 	case PREV_RANGE: return mas_prev_range(mas, r->a);
-	case STORE: return mas_store(mas, r->entry_in);
-	case ERASE: return mas_erase(mas);
+	case STORE: return locked_write(mas, r->entry_in, false);
+	case ERASE: return locked_write(mas, NULL, true);
 	}
 	return NULL;
 }
@@ -290,11 +301,15 @@ static void test_store_erase(void **unused)
 	mt_init(&mt);
 	ROWS(&mt, rows);
 	assert_true(mtree_empty(&mt));
+	mas_lock(&mas);
 	assert_int_equal(mas_store_gfp(&mas, V(1), GFP_KERNEL), -EINVAL);
+	mas_unlock(&mas);
 	assert_int_equal(mas.status, ma_error);
 	assert_int_equal(xa_err(mas.node), -EINVAL);
 	mas_set_range(&mas, 3, 7);
+	mas_lock(&mas);
 	assert_int_equal(mas_store_gfp(&mas, V(1), GFP_KERNEL), 0);
+	mas_unlock(&mas);
 	assert_ptr_equal(mtree_load(&mt, 5), V(1));
 	assert_int_equal(mas.index, 3);
 	assert_int_equal(mas.last, 7);
@@ -314,14 +329,14 @@ static void test_store_many(void **unused)
 	mt_init(&mt);
 	for (i = 0; i < 600; i++) {
 		mas_set_range(&mas, i * 4, i * 4 + 2);
-		assert_ptr_equal(mas_store(&mas, V(i)), NULL);
+		assert_ptr_equal(locked_write(&mas, V(i), false), NULL);
 		assert_int_equal(mas.index, i * 4);
 		assert_int_equal(mas.last, i * 4 + 2);
 	}
 	assert_true(mt_height(&mt) >= 2);
 	for (i = 0; i < 600; i += 2) {
 		mas_set(&mas, i * 4 + 1);
-		assert_ptr_equal(mas_erase(&mas), V(i));
+		assert_ptr_equal(locked_write(&mas, NULL, true), V(i));
 		assert_int_equal(mas.index, i ? i * 4 - 1 : 0);
 		assert_int_equal(mas.last, i * 4 + 3);
 	}

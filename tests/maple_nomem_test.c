@@ -537,10 +537,14 @@ static void test_erase_retries(void **state)
 		MA_STATE(mas, &mt, op.first + SPAN, op.first + SPAN);
 		MA_STATE(cmas, &control, op.first + SPAN, op.first + SPAN);
 
+		mas_lock(&cmas);
 		assert_ptr_equal(mas_erase(&cmas), P(op.first / SPAN + 2));
+		mas_unlock(&cmas);
 		failures = mt_alloc_failures();
 		mt_set_fail_nth(1);
+		mas_lock(&mas);
 		assert_ptr_equal(mas_erase(&mas), P(op.first / SPAN + 2));
+		mas_unlock(&mas);
 		mt_clear_faults();
 		assert_false(mas_is_err(&mas));
 		assert_int_equal(mas.index, cmas.index);
@@ -574,7 +578,9 @@ static void test_non_kernel(void **state)
 	{
 		MA_STATE(mas, &mt, op.first, op.last);
 
+		mas_lock(&mas);
 		assert_null(mas_store(&mas, op.entry));
+		mas_unlock(&mas);
 		assert_true(mas_is_err(&mas));
 		assert_int_equal(xa_err(mas.node), -ENOMEM);
 	}
@@ -620,7 +626,9 @@ static void test_non_kernel(void **state)
 	{
 		MA_STATE(mas, &mt, 1, 1);
 
+		mas_lock(&mas);
 		mas_store(&mas, P(9));
+		mas_unlock(&mas);
 		assert_false(mas_is_err(&mas));
 	}
 	mtree_destroy(&mt);
@@ -648,7 +656,9 @@ static void test_fail_nth_counting(void **state)
 		MA_STATE(mas, &mt, 7, 9);             /* expanding the empty tree; mas_store does not retry */
 
 		mt_set_fail_nth(1);
+		mas_lock(&mas);
 		assert_null(mas_store(&mas, P(6)));
+		mas_unlock(&mas);
 		assert_true(mas_is_err(&mas));
 		assert_true(mtree_empty(&mt));
 	}

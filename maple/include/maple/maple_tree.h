@@ -95,6 +95,16 @@ static inline bool mt_external_lock(const struct maple_tree *mt)
 }
 void mtree_lock(struct maple_tree *mt);
 void mtree_unlock(struct maple_tree *mt);
+/* MT_FLAGS_LOCK_EXTERN: writers hold the caller's lock, never the internal one; declare it here
+ * (the kernel's takes a lockdep map, ours the pthread mutex itself) and MAPLE_DEBUG builds check it
+ * is locked on every write, as they check the internal lock for other trees. */
+static inline void mt_set_external_lock(struct maple_tree *mt, pthread_mutex_t *lock)
+{
+	mt->ma_external_lock = lock;
+}
+/* mt_lock_is_held: the lock writers must hold (internal, or the declared external one) is locked
+ * by some thread; true when an external lock was never declared. */
+bool mt_lock_is_held(struct maple_tree *mt);
 
 /* ---- normal API: takes the tree lock (writes) or RCU (reads) itself ---- */
 void *mtree_load(struct maple_tree *mt, unsigned long index);
@@ -154,6 +164,8 @@ static inline void mas_set_range(struct ma_state *mas, unsigned long first, unsi
 }
 static inline void mas_set(struct ma_state *mas, unsigned long index) { mas_set_range(mas, index, index); }
 static inline bool mas_is_err(const struct ma_state *mas) { return mas->status == ma_error; }
+static inline void mas_lock(struct ma_state *mas) { mtree_lock(mas->tree); }
+static inline void mas_unlock(struct ma_state *mas) { mtree_unlock(mas->tree); }
 static inline bool mas_is_active(const struct ma_state *mas) { return mas->status == ma_active; }
 void mas_pause(struct ma_state *mas);
 
