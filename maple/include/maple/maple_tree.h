@@ -242,11 +242,11 @@ struct mt_alloc_stats { unsigned long allocated, freed, live; };
 void mt_alloc_stats(struct mt_alloc_stats *stats);
 
 /* ---- allocation-failure injection (section added by the -ENOMEM work; not kernel APIs) ----
- * Every node allocation passes its caller's gfp: mas_store uses GFP_NOWAIT (as the kernel does),
- * mas_store_gfp and the mtree_store, _insert, _alloc and _dup families the caller's gfp, mtree_erase/mas_erase
- * GFP_KERNEL. A write that meets a failed allocation returns -ENOMEM (or sets it in the state) and
- * leaves the tree exactly as it was, nothing leaked; it is not retried, except by the erases (which
- * have no error channel in the normal API): they retry once with GFP_KERNEL.
+ * Every node allocation passes a gfp: mas_store uses GFP_NOWAIT and never retries (as the
+ * kernel's); the other writes try with GFP_NOWAIT first and retry with their gfp (mtree_erase and
+ * mas_erase: GFP_KERNEL), see mt_set_nomem_hook; the dups use the caller's gfp once. A try that
+ * meets a failed allocation leaves the tree exactly as it was, nothing leaked; when the retry's
+ * allocation fails too the write returns -ENOMEM (or sets it in the state).
  * mt_set_fail_nth: the @n-th node allocation from now fails, whatever its gfp (one shot; 0: off).
  * mt_set_non_kernel: budget mode on: non-blocking allocations (gfp without __GFP_DIRECT_RECLAIM)
  *   fail unless @budget > 0, each success taking one; GFP_KERNEL allocations never fail by it.
