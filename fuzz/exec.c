@@ -38,6 +38,7 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	x->opt = opt;
 	x->res = res;
 	x->with_maple = with_maple;
+	x->tree_used = with_maple;
 	mt_init_flags(&x->mt, tree_flags(cfg));
 	oracle_init(&x->oracle, (cfg->flags & OPS_CFG_ALLOC_RANGE) ? ORACLE_ALLOC_RANGE : 0);
 	x->mas = (struct ma_state){ .tree = &x->mt, .status = ma_start, .max = ULONG_MAX };
@@ -201,6 +202,8 @@ static bool check_failed_write(struct exec *x, const struct op *op, const struct
 	if (!failed_as_documented(op, m))
 		return check_fail(x, op, "enomem", "-ENOMEM", "success");
 	if (ops_table[op->code].keeps_state) {
+		if (op->code == OP_MAS_ERASE)    /* it walked to the range before it failed */
+			oracle_range(&x->oracle, x->os.index, &x->os.index, &x->os.last);
 		x->os.status = ORACLE_ERROR;
 		x->os.error = -ENOMEM;
 		x->positioned = false;
@@ -286,7 +289,7 @@ static int exec_finish(struct exec *x)
 	if (x->with_maple && ok && x->opt->final_dump)
 		mt_dump_to(x->opt->final_dump, &x->mt, mt_dump_dec);
 	/* A tree that failed validation may be unsafe to walk: leave it (and its nodes) alone. */
-	if (x->with_maple && (ok || strcmp(x->res->failure.check, "validate"))) {
+	if (x->tree_used && (ok || strcmp(x->res->failure.check, "validate"))) {
 		mtree_destroy(&x->mt);
 		if (ok)
 			ok = check_leaks(x, NULL);

@@ -52,6 +52,7 @@ struct exec {
 	unsigned line;
 	unsigned long live_at_start;
 	bool with_maple;        /* false: oracle only (decoding) */
+	bool tree_used;         /* the tree ran (at first): destroyed at the end even after a divergence */
 	bool positioned;        /* the kernel's state would point at a node (see exec.c) */
 	bool fault_spent;       /* the stream's injected allocation failure has happened */
 	bool faults_armed;              /* a fault op set fail_nth or a budget (until clear_faults) */
