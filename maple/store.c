@@ -33,6 +33,20 @@ static void store_settle(struct ma_state *mas, unsigned long first, unsigned lon
 	mas->node = NULL;
 }
 
+/* After the last try of a store over [first, last] that returned @ret: the state in error, or
+ * settled on the range written. Returns @ret. */
+static int store_finish(struct ma_state *mas, int ret, unsigned long first, unsigned long last)
+{
+	__mas_set_range(mas, first, last);
+	if (ret) {
+		store_set_err(mas, ret);
+		return ret;
+	}
+	wr_debug_validate(mas->tree);
+	store_settle(mas, first, last);
+	return 0;
+}
+
 /* One try: store @entry over [index, last] with @gfp. A NULL store widens [index, last] over its
  * NULL neighbours, as the kernel's write walk does, whether it succeeds or not. */
 static int store_try(struct ma_state *mas, void *entry, void **old, gfp_t gfp)
@@ -64,14 +78,7 @@ static int store_range(struct ma_state *mas, void *entry, void **old, gfp_t gfp,
 		} while (wr_retry_again(&rt, ret, first, last, entry));
 		wr_retry_done(&rt);
 	}
-	__mas_set_range(mas, first, last);
-	if (ret) {
-		store_set_err(mas, ret);
-		return ret;
-	}
-	wr_debug_validate(mas->tree);
-	store_settle(mas, first, last);
-	return 0;
+	return store_finish(mas, ret, first, last);
 }
 
 /**
@@ -154,14 +161,7 @@ void *mas_erase(struct ma_state *mas)
 		ret = entry ? store_try(mas, NULL, &old, wr_retry_gfp(&rt)) : 0;
 	} while (wr_retry_again(&rt, ret, first, last, NULL));
 	wr_retry_done(&rt);
-	if (!entry)
-		return NULL;
-	__mas_set_range(mas, first, last);
-	if (ret) {
-		store_set_err(mas, ret);
-		return entry;
-	}
-	wr_debug_validate(mas->tree);
-	store_settle(mas, first, last);
+	if (entry)
+		store_finish(mas, ret, first, last);
 	return entry;
 }

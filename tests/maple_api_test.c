@@ -11,6 +11,8 @@
 #include <maple/maple_tree.h>
 #include <urcu/urcu-memb.h>
 
+#include "maple_test_helpers.h"
+
 #define MAX ULONG_MAX
 #define V(n) ((void *)(((unsigned long)(n) << 1) | 1))   /* xa_mk_value, as a constant */
 
@@ -449,10 +451,5 @@ int main(void)
 		cmocka_unit_test(test_dup_heights),
 		cmocka_unit_test(test_dup_refusals),
 	};
-	int ret;
-
-	urcu_memb_register_thread();
-	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	urcu_memb_unregister_thread();
-	return ret;
+	MAPLE_TEST_MAIN(tests);
 }

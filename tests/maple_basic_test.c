@@ -696,10 +696,5 @@ int main(void)
 		cmocka_unit_test(test_validate_span),
 		cmocka_unit_test(test_dump),
 	};
-	int ret;
-
-	urcu_memb_register_thread();
-	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	urcu_memb_unregister_thread();
-	return ret;
+	MAPLE_TEST_MAIN(tests);
 }

@@ -121,17 +121,13 @@ static enum maple_store_type trial(struct maple_tree *mt, const struct op *op)
 {
 	struct maple_tree copy;
 	struct mt_store_stats a, b;
-	enum maple_store_type t = MT_STORE_INVALID;
 
 	copy_of(mt, &copy);
 	mt_store_stats(&a);
 	assert_int_equal(run_op(&copy, op), 0);
 	mt_store_stats(&b);
-	for (int i = 0; i < MT_STORE_TYPES_NR; i++)
-		if (b.count[i] != a.count[i])
-			t = (enum maple_store_type)i;
 	mtree_destroy(&copy);
-	return t;
+	return store_type_moved(&a, &b);
 }
 
 /* Allocation points failed so far, per store type (printed at the end: every allocating type
@@ -723,10 +719,5 @@ int main(void)
 		cmocka_unit_test(test_rcu_node_store),
 		cmocka_unit_test(test_every_type_failed),
 	};
-	int rc;
-
-	urcu_memb_register_thread();
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	urcu_memb_unregister_thread();
-	return rc;
+	MAPLE_TEST_MAIN(tests);
 }

@@ -38,18 +38,14 @@ static enum maple_store_type store_type(struct maple_tree *mt, unsigned long fir
 {
 	struct maple_tree copy;
 	struct mt_store_stats a, b;
-	enum maple_store_type t = MT_STORE_INVALID;
 
 	mt_init_flags(&copy, mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK);
 	assert_int_equal(mtree_dup(mt, &copy, GFP_KERNEL), 0);
 	mt_store_stats(&a);
 	assert_int_equal(mtree_store_range(&copy, first, last, e, GFP_KERNEL), 0);
 	mt_store_stats(&b);
-	for (int i = 0; i < MT_STORE_TYPES_NR; i++)
-		if (b.count[i] != a.count[i])
-			t = (enum maple_store_type)i;
 	mtree_destroy(&copy);
-	return t;
+	return store_type_moved(&a, &b);
 }
 
 /* Our paths' node counts per store type at height h (docs/semantics.md "Preallocation"). */
@@ -272,10 +268,5 @@ int main(void)
 		cmocka_unit_test(test_null_store_writer_race),
 		cmocka_unit_test(test_external_lock),
 	};
-	int rc;
-
-	urcu_memb_register_thread();
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	urcu_memb_unregister_thread();
-	return rc;
+	MAPLE_TEST_MAIN(tests);
 }

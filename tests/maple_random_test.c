@@ -12,6 +12,8 @@
 #include <maple/maple_tree.h>
 #include <urcu/urcu-memb.h>
 
+#include "maple_test_helpers.h"
+
 /* The model: per window index, the entry and the id of the store that put it there (0: NULL).
  * A range is a maximal run of equal ids; NULL runs extend beyond the window. */
 struct model {
@@ -322,10 +324,5 @@ int main(void)
 		cmocka_unit_test(test_random_large),
 		cmocka_unit_test(test_random_dense),
 	};
-	int ret;
-
-	urcu_memb_register_thread();
-	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	urcu_memb_unregister_thread();
-	return ret;
+	MAPLE_TEST_MAIN(tests);
 }

@@ -285,10 +285,5 @@ int main(void)
 		cmocka_unit_test(test_no_append_in_rcu),
 		cmocka_unit_test(test_reader_threads),
 	};
-	int rc;
-
-	urcu_memb_register_thread();
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	urcu_memb_unregister_thread();
-	return rc;
+	MAPLE_TEST_MAIN(tests);
 }
