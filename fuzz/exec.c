@@ -74,6 +74,7 @@ static void write_span(struct exec *x, const struct op *op, unsigned long *first
 	case OP_MAS_ERASE: oracle_range(&x->oracle, x->os.index, first, last); break;
 	case OP_MAS_STORE:
 	case OP_MAS_STORE_GFP:
+	case OP_MAS_STORE_PREALLOC:
 		*first = x->os.index;
 		*last = x->os.last >= x->os.index ? x->os.last : x->os.index;
 		break;
@@ -161,7 +162,8 @@ static const char *skipped(struct exec *x, const struct op *op)
 {
 	void *e = ops_entry_ptr(op->entry);
 
-	if ((op->code == OP_MAS_STORE || op->code == OP_MAS_STORE_GFP) && xa_is_advanced(e))
+	if ((op->code == OP_MAS_STORE || op->code == OP_MAS_STORE_GFP || op->code == OP_MAS_STORE_PREALLOC) &&
+	    xa_is_advanced(e))
 		return "an advanced entry through mas_store is a caller error";
 	if (op->code == OP_BULK && oracle_mode(&x->oracle) != ORACLE_EMPTY)
 		return "bulk mode needs an empty tree";
@@ -185,8 +187,8 @@ static bool failed_as_documented(const struct op *op, const struct observation *
  * succeeded and the oracle runs it. */
 static bool recovered(const struct op *op, const struct observation *m)
 {
-	if (op->code == OP_MAS_STORE || op->code == OP_DUP)
-		return false;
+	if (op->code == OP_MAS_STORE || op->code == OP_DUP || op->code == OP_MAS_STORE_PREALLOC)
+		return false;      /* no retry: a failure stands */
 	return !failed_as_documented(op, m);
 }
 

@@ -258,7 +258,7 @@ void trace_result(FILE *out, const struct op *op, const struct observation *ob)
 		fprintf(out, "     -> %d, start %s, next %s\n", ob->ret, i, l);
 		break;
 	case OP_MAS_EMPTY_AREA: case OP_MAS_EMPTY_AREA_REV: case OP_MAS_EMPTY_AREA_FIT:
-	case OP_MAS_EMPTY_AREA_REV_FIT: case OP_MAS_STORE_GFP:
+	case OP_MAS_EMPTY_AREA_REV_FIT: case OP_MAS_STORE_GFP: case OP_MAS_STORE_PREALLOC:
 		fprintf(out, "     -> %d [%s, %s] %s\n", ob->ret, i, l, status_name(ob->status));
 		break;
 	case OP_ERASE: case OP_LOAD: case OP_NEXT: case OP_PREV:

@@ -81,6 +81,13 @@ static void run_maple_state(struct exec *x, const struct op *op, struct observat
 		ob->entry = mas_erase(mas);
 		mtree_unlock(mas->tree);
 		break;
+	case OP_MAS_STORE_PREALLOC:
+		mtree_lock(mas->tree);
+		ob->ret = mas_preallocate(mas, ops_entry_ptr(op->entry), GFP_KERNEL);
+		if (!ob->ret)
+			mas_store_prealloc(mas, ops_entry_ptr(op->entry));
+		mtree_unlock(mas->tree);
+		break;
 	case OP_MAS_SET_RANGE_KEEP: __mas_set_range(mas, op->arg[0], op->arg[1]); break;
 	case OP_MAS_EMPTY_AREA: ob->ret = mas_empty_area(mas, op->arg[0], op->arg[1], op->arg[2]); break;
 	case OP_MAS_EMPTY_AREA_REV: ob->ret = mas_empty_area_rev(mas, op->arg[0], op->arg[1], op->arg[2]); break;
@@ -207,7 +214,10 @@ static void run_oracle_state(struct exec *x, const struct op *op, struct observa
 	case OP_MAS_NEXT_RANGE: ob->entry = oracle_state_next_range(s, op->arg[0]); break;
 	case OP_MAS_PREV_RANGE: ob->entry = oracle_state_prev_range(s, op->arg[0]); break;
 	case OP_MAS_STORE: ob->entry = oracle_state_store(s, ops_entry_ptr(op->entry)); break;
-	case OP_MAS_STORE_GFP: ob->ret = oracle_state_store_gfp(s, ops_entry_ptr(op->entry)); break;
+	case OP_MAS_STORE_GFP:
+	case OP_MAS_STORE_PREALLOC:     /* the same store, its nodes reserved first */
+		ob->ret = oracle_state_store_gfp(s, ops_entry_ptr(op->entry));
+		break;
 	case OP_MAS_ERASE: ob->entry = oracle_state_erase(s); break;
 	case OP_MAS_SET_RANGE_KEEP: oracle_state_set_range_keep(s, op->arg[0], op->arg[1]); break;
 	case OP_MAS_EMPTY_AREA: ob->ret = oracle_state_empty_area(s, op->arg[0], op->arg[1], op->arg[2]); break;

@@ -62,6 +62,7 @@ const struct op_desc ops_table[OP_COUNT] = {
 	[OP_NON_KERNEL] = { "non_kernel", 1, { I }, false, false, false },
 	[OP_CLEAR_FAULTS] = { "clear_faults", 0, { 0 }, false, false, false },
 	[OP_NOMEM_WRITER] = { "nomem_writer", 3, { I, I, E }, true, false, false },
+	[OP_MAS_STORE_PREALLOC] = { "mas_store_prealloc", 1, { E }, false, true, true },
 };
 #undef I
 #undef E

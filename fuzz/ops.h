@@ -31,6 +31,7 @@ enum op_code {
 	OP_READER_END, OP_RCU_ON, OP_RCU_OFF,
 	/* v1, fifth batch: allocation faults inside the stream */
 	OP_FAIL_NTH, OP_NON_KERNEL, OP_CLEAR_FAULTS, OP_NOMEM_WRITER,
+	OP_MAS_STORE_PREALLOC,
 	OP_COUNT
 };
 
