@@ -2,6 +2,7 @@
  * through its own. Records what each side returned; never compares (exec_check.c does). */
 #include "exec_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The _fit searches ask for a window exactly as large as [min, max] (0, i.e. -EINVAL, for the
@@ -196,6 +197,33 @@ void exec_run_maple(struct exec *x, const struct op *op, struct observation *ob)
 	}
 }
 
+/* A planted divergence for the reducer's own tests (tests/reduce_test.sh), off unless the
+ * environment says MAPLEFUZZ_PLANTED=erase-keeps-last: then the oracle's erase leaves the last
+ * index of a range longer than one in place, so every stream that erases such a range fails. */
+static bool planted_erase_bug(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *e = getenv("MAPLEFUZZ_PLANTED");
+
+		on = e && !strcmp(e, "erase-keeps-last");
+	}
+	return on;
+}
+
+static void *oracle_erase_planted(struct oracle *o, unsigned long index)
+{
+	unsigned long first, last;
+	void *entry;
+
+	oracle_range(o, index, &first, &last);
+	entry = oracle_erase(o, index);
+	if (entry && last > first && planted_erase_bug())
+		oracle_store_range(o, last, last, entry);
+	return entry;
+}
+
 static void run_oracle_state(struct exec *x, const struct op *op, struct observation *ob)
 {
 	struct oracle_state *s = &x->os;
@@ -248,7 +276,7 @@ void exec_run_oracle(struct exec *x, const struct op *op, struct observation *ob
 	case OP_STORE: ob->ret = oracle_store_range(o, a[0], a[0], e); break;
 	case OP_INSERT_RANGE: ob->ret = oracle_insert_range(o, a[0], a[1], e); break;
 	case OP_INSERT: ob->ret = oracle_insert_range(o, a[0], a[0], e); break;
-	case OP_ERASE: ob->entry = oracle_erase(o, a[0]); break;
+	case OP_ERASE: ob->entry = oracle_erase_planted(o, a[0]); break;
 	case OP_LOAD: ob->entry = oracle_load(o, a[0]); break;
 	case OP_FIND: ob->entry = oracle_find(o, &index, a[1]); ob->index = index; break;
 	case OP_FIND_AFTER: ob->entry = oracle_find_after(o, &index, a[1]); ob->index = index; break;

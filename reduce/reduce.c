@@ -1,0 +1,250 @@
+/* maple-reduce - shrink a failing maplefuzz input to a minimal one that fails the same way.
+ *
+ *   maple-reduce [-o OUT] [--time S] [--timeout S] [--cmd "PROG ARGS"] [--regress NAME] [-q] IN
+ *
+ * IN is a binary op stream (a crash file, a corpus entry) or a text op file. Its failure signature
+ * is taken from a first run: the executor's kind + check, or the sanitizer's error type and first
+ * frame, a signal, or a timeout. Then ddmin over whole ops and simpler arguments shrink it while the
+ * signature holds (each candidate runs in a child process: PROG ARGS CANDIDATE, default
+ * "maple-replay -q", killed after --timeout seconds, default 10). --time bounds the whole reduction
+ * (default 60 s). IN is never written. Results: OUT (binary, default IN.min), OUT.ops (text, also
+ * printed), and with --regress NAME the regression file corpus/regress/regress-NAME.ops with its
+ * .txt twin. Exit: 0 reduced (or already minimal), 1 IN does not fail or does not fail reproducibly,
+ * 2 bad usage or unreadable input. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "reduce.h"
+#include "tool_io.h"
+
+#ifndef MAPLE_REPLAY_PATH
+#define MAPLE_REPLAY_PATH "maple-replay"
+#endif
+
+struct options {
+	const char *in, *out, *cmd, *regress;
+	double time_s, timeout_s;
+	bool quiet;
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: maple-reduce [-o OUT] [--time S] [--timeout S] [--cmd \"PROG ARGS\"] "
+			"[--regress NAME] [-q] IN\n");
+	return 2;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	*o = (struct options){ .cmd = MAPLE_REPLAY_PATH " -q", .time_s = 60, .timeout_s = 10 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+
+		if (!strcmp(a, "-q"))
+			o->quiet = true;
+		else if (!strcmp(a, "-o") && has_value)
+			o->out = argv[++i];
+		else if (!strcmp(a, "--time") && has_value)
+			o->time_s = atof(argv[++i]);
+		else if (!strcmp(a, "--timeout") && has_value)
+			o->timeout_s = atof(argv[++i]);
+		else if (!strcmp(a, "--cmd") && has_value)
+			o->cmd = argv[++i];
+		else if (!strcmp(a, "--regress") && has_value)
+			o->regress = argv[++i];
+		else if (a[0] == '-' || o->in)
+			return usage();
+		else
+			o->in = a;
+	}
+	if (!o->in || o->time_s <= 0 || o->timeout_s <= 0)
+		return usage();
+	return 0;
+}
+
+/* IN as an op list (binary decoded beside the oracle, or text parsed). */
+static int load(const char *path, struct ops_list *list)
+{
+	size_t size = 0;
+	uint8_t *data = tool_read_file(path, &size);
+	char err[512];
+	int rc = 0;
+
+	memset(list, 0, sizeof(*list));
+	if (!data) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	if (ops_looks_like_text(data, size)) {
+		if (tool_parse_text(path, data, size, list, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			rc = 2;
+		}
+	} else {
+		exec_decode_to_list(data, size, list);
+	}
+	free(data);
+	return rc;
+}
+
+/* Whether @a and @b name the same file (IN is never overwritten, whatever the spelling). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) || stat(b, &sb))
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static size_t encoded_size(const struct ops_list *list)
+{
+	struct ops_buf b = { 0 };
+	size_t n;
+
+	ops_encode_config(&b, &list->cfg);
+	for (size_t i = 0; i < list->count; i++)
+		ops_encode(&b, &list->ops[i]);
+	n = b.len;
+	ops_buf_free(&b);
+	return n;
+}
+
+static int write_binary(const char *path, const struct ops_list *list)
+{
+	struct ops_buf b = { 0 };
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ops_encode_config(&b, &list->cfg);
+	for (size_t i = 0; i < list->count; i++)
+		ops_encode(&b, &list->ops[i]);
+	ok = fwrite(b.data, 1, b.len, f) == b.len;
+	ops_buf_free(&b);
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int write_text(const char *path, const char *comment, const struct ops_list *list)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	if (comment)
+		fprintf(f, "# %s\n", comment);
+	ops_text_write(f, list);
+	return fclose(f);
+}
+
+/* The signature of the original, run twice: a failure that does not repeat is reported, not used. */
+static int establish(struct runner *r, const struct ops_list *list, struct outcome *first)
+{
+	struct outcome again;
+
+	if (runner_run(r, list, first) || runner_run(r, list, &again)) {
+		fprintf(stderr, "maple-reduce: cannot run %s\n", r->argv[0]);
+		return 2;
+	}
+	if (!first->failed) {
+		fprintf(stderr, "maple-reduce: the input does not fail (runner: %s)\n", r->argv[0]);
+		return 1;
+	}
+	if (!again.failed || strcmp(first->signature, again.signature)) {
+		fprintf(stderr, "maple-reduce: the failure does not repeat: '%s', then '%s'\n", first->signature,
+			again.failed ? again.signature : "no failure");
+		return 1;
+	}
+	return 0;
+}
+
+static int write_regress(const struct options *o, const struct outcome *sig, const struct ops_list *list)
+{
+	char path[512], comment[SIGNATURE_MAX + 64];
+	FILE *f;
+
+	snprintf(comment, sizeof(comment), "reduced by maple-reduce from a failure: %s", sig->first_line);
+	snprintf(path, sizeof(path), "corpus/regress/regress-%s.ops", o->regress);
+	if (write_text(path, comment, list))
+		return -1;
+	printf("regression file: %s\n", path);
+	snprintf(path, sizeof(path), "corpus/regress/regress-%s.txt", o->regress);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "TODO say what it caught once fixed; it failed with: %s\n", sig->signature);
+	return fclose(f);
+}
+
+static int report(const struct options *o, const char *out, const struct outcome *sig,
+		  const struct ops_list *orig, const struct ops_list *min, double took, unsigned long runs)
+{
+	char text[600];
+
+	snprintf(text, sizeof(text), "%s.ops", out);
+	if (write_binary(out, min) || write_text(text, sig->first_line, min)) {
+		fprintf(stderr, "maple-reduce: cannot write %s: %s\n", out, strerror(errno));
+		return 2;
+	}
+	if (!o->quiet)
+		ops_text_write(stdout, min);
+	printf("maple-reduce: %zu -> %zu ops, %zu -> %zu bytes, %lu runs, %.1f s; signature %s\n", orig->count,
+	       min->count, encoded_size(orig), encoded_size(min), runs, took, sig->signature);
+	printf("reproduce: maple-replay -v %s   (text: %s)\n", out, text);
+	if (o->regress && write_regress(o, sig, min))
+		fprintf(stderr, "maple-reduce: cannot write the regression file: %s\n", strerror(errno));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct ops_list orig, min;
+	struct runner r;
+	struct outcome sig, last;
+	char out[600];
+	double start = shrink_now();
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc || (rc = load(o.in, &orig)))
+		return rc;
+	snprintf(out, sizeof(out), "%s", o.out ? o.out : o.in);
+	if (!o.out)
+		strncat(out, ".min", sizeof(out) - strlen(out) - 1);
+	if (same_file(out, o.in) || runner_init(&r, o.cmd, o.timeout_s)) {
+		fprintf(stderr, "maple-reduce: %s\n", same_file(out, o.in) ? "OUT must not be IN" :
+			"bad --cmd or no temporary folder");
+		ops_list_free(&orig);
+		return 2;
+	}
+	rc = establish(&r, &orig, &sig);
+	if (rc)
+		goto done;
+	if (!o.quiet)
+		fprintf(stderr, "maple-reduce: %zu ops fail with: %s\n", orig.count, sig.first_line);
+	min = orig;
+	min.ops = malloc((orig.count ? orig.count : 1) * sizeof(*min.ops));
+	memcpy(min.ops, orig.ops, orig.count * sizeof(*min.ops));
+	min.lines = NULL;
+	struct shrink s = { &r, sig.signature, start + o.time_s, !o.quiet && isatty(2), 0 };
+	shrink_run(&s, &min);
+	if (runner_run(&r, &min, &last) || !last.failed || strcmp(last.signature, sig.signature)) {
+		fprintf(stderr, "maple-reduce: the reduced input stopped failing as '%s'; nothing written\n",
+			sig.signature);
+		rc = 1;
+	} else {
+		rc = report(&o, out, &last, &orig, &min, shrink_now() - start, r.runs);
+	}
+	free(min.ops);
+done:
+	runner_free(&r);
+	ops_list_free(&orig);
+	return rc;
+}
