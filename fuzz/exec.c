@@ -290,6 +290,8 @@ static int exec_finish(struct exec *x)
 		ok = check_validate(x, NULL) && check_contents(x, NULL, &x->mt);
 	if (x->with_maple && ok && x->opt->final_dump)
 		mt_dump_to(x->opt->final_dump, &x->mt, mt_dump_dec);
+	if (x->with_maple && ok && x->opt->dot)
+		mt_dump_dot(x->opt->dot, &x->mt, 0);
 	/* A tree that failed validation may be unsafe to walk: leave it (and its nodes) alone. */
 	if (x->tree_used && (ok || strcmp(x->res->failure.check, "validate"))) {
 		mtree_destroy(&x->mt);

@@ -14,6 +14,8 @@ struct exec_options {
 	FILE *trace;            /* if set, every op is printed here before it runs (maple-replay -v) */
 	FILE *report;           /* if set, a failure is reported here: signature, context, tree dump */
 	FILE *final_dump;       /* if set, the tree is dumped here at the end of the stream */
+	FILE *dot;              /* if set, the tree as Graphviz: after the failing op (its path in red),
+				 * or at the end of a stream that passed */
 };
 
 /* The failure signature: "maplefuzz: FAIL op=17 kind=mas_find check=entry expected=v12 got=v9". */

@@ -29,6 +29,18 @@ static void report_failure(struct exec *x, const struct exec_failure *f)
 	fflush(out);
 }
 
+/* The index a failing op is about, for the picture's red path. */
+static unsigned long failing_index(const struct exec *x, const struct op *op)
+{
+	if (!op)
+		return 0;
+	if (op->code >= OP_READER_BEGIN && op->code <= OP_READER_END)
+		return x->readers[op->arg[0] % OPS_READERS].mas.index;
+	if (op->code >= OP_MAS_SET_RANGE && op->code <= OP_MAS_EMPTY_AREA_REV_FIT && ops_table[op->code].nargs < 2)
+		return x->os.index;    /* a step of the stream's state: where the state stood */
+	return op->arg[0];
+}
+
 bool check_fail(struct exec *x, const struct op *op, const char *check, const char *expected,
 		const char *got)
 {
@@ -48,6 +60,8 @@ bool check_fail(struct exec *x, const struct op *op, const char *check, const ch
 	else
 		snprintf(f->op_text, sizeof(f->op_text), "(end of stream)");
 	report_failure(x, f);
+	if (x->opt->dot && strcmp(check, "validate"))
+		mt_dump_dot(x->opt->dot, &x->mt, failing_index(x, op));
 	return false;
 }
 

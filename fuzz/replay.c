@@ -1,6 +1,7 @@
 /* maple-replay - reproduce maplefuzz inputs outside any fuzzing engine.
  *
  *   maple-replay [-v] [-q] [-d] [-s] FILE|DIR...
+ *   maple-replay [--dot OUT | --svg OUT | --png OUT] FILE
  *
  * Each FILE is a binary op stream (a corpus entry or a crash file) or a text op file starting with
  * "maplefuzz-ops v1". A DIR replays every file in it (names starting with '.', and *.txt / *.md
@@ -10,8 +11,12 @@
  *   -q  print only failures and the summary
  *   -d  dump the final tree of every input that passes (decimal)
  *   -s  at the end, print how often each maple tree store type (and write event) ran
+ *   --dot OUT  write the tree as Graphviz: after the failing op, with the path to the index it was
+ *              about in red, or at the end of a stream that passes
+ *   --svg OUT, --png OUT  the same, rendered by Graphviz's dot (the source is kept as OUT.dot)
  * Exit: 0 all inputs agree, 1 a failure was reproduced, 2 bad usage or unreadable/malformed input. */
 #include <dirent.h>
+#include <getopt.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -27,12 +32,13 @@
 struct replay {
 	bool verbose, quiet, dump, stats;
 	unsigned passed, failed, bad;
+	FILE *dot;                 /* --dot / --svg / --png */
 };
 
 static int replay_data(struct replay *rp, const char *path, const uint8_t *data, size_t size)
 {
 	struct exec_options opt = { .trace = rp->verbose ? stdout : NULL, .report = stdout,
-				    .final_dump = rp->dump ? stdout : NULL };
+				    .final_dump = rp->dump ? stdout : NULL, .dot = rp->dot };
 	struct exec_result res;
 	int rc;
 
@@ -129,17 +135,65 @@ static void print_store_stats(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: maple-replay [-v] [-q] [-d] [-s] FILE|DIR...\n");
+	fprintf(stderr, "usage: maple-replay [-v] [-q] [-d] [-s] FILE|DIR...\n"
+			"       maple-replay [--dot OUT | --svg OUT | --png OUT] FILE\n");
 	return 2;
+}
+
+struct picture {
+	const char *out, *format;  /* format: "dot", "svg" or "png" */
+	char source[4096];         /* the Graphviz source written */
+};
+
+static int picture_open(struct replay *rp, struct picture *p)
+{
+	snprintf(p->source, sizeof(p->source), "%s%s", p->out, strcmp(p->format, "dot") ? ".dot" : "");
+	rp->dot = fopen(p->source, "w");
+	if (!rp->dot) {
+		fprintf(stderr, "%s: %s\n", p->source, strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+/* Render the source with Graphviz's dot when a picture format was asked for. */
+static int picture_close(struct replay *rp, const struct picture *p)
+{
+	char cmd[9000];
+
+	fclose(rp->dot);
+	rp->dot = NULL;
+	if (!strcmp(p->format, "dot"))
+		return 0;
+	if (system("command -v dot >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "maple-replay: Graphviz's dot is not installed (apt-get install graphviz); "
+				"the source is in %s\n", p->source);
+		return 2;
+	}
+	snprintf(cmd, sizeof(cmd), "dot -T%s -o '%s' '%s'", p->format, p->out, p->source);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "maple-replay: dot failed on %s\n", p->source);
+		return 2;
+	}
+	printf("picture: %s (source %s)\n", p->out, p->source);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	static const struct option longs[] = {
+		{ "dot", required_argument, NULL, 'D' }, { "svg", required_argument, NULL, 'S' },
+		{ "png", required_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
+	};
 	struct replay rp = { 0 };
+	struct picture pic = { 0 };
 	int opt, worst = 0;
 
-	while ((opt = getopt(argc, argv, "vqdsh")) != -1) {
-		if (opt == 'v')
+	while ((opt = getopt_long(argc, argv, "vqdsh", longs, NULL)) != -1) {
+		if (opt == 'D' || opt == 'S' || opt == 'P') {
+			pic.out = optarg;
+			pic.format = opt == 'D' ? "dot" : opt == 'S' ? "svg" : "png";
+		} else if (opt == 'v')
 			rp.verbose = true;
 		else if (opt == 'd')
 			rp.dump = true;
@@ -150,12 +204,19 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (optind == argc)
+	if (optind == argc || (pic.out && optind + 1 != argc))
 		return usage();
+	if (pic.out && picture_open(&rp, &pic))
+		return 2;
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		int rc = (!stat(argv[i], &st) && S_ISDIR(st.st_mode)) ? replay_dir(&rp, argv[i])
 								       : replay_file(&rp, argv[i]);
+
+		worst = rc > worst ? rc : worst;
+	}
+	if (pic.out) {
+		int rc = picture_close(&rp, &pic);
 
 		worst = rc > worst ? rc : worst;
 	}

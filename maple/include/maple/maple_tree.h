@@ -222,6 +222,9 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp, void *entry, u
 enum mt_dump_format { mt_dump_dec, mt_dump_hex };
 void mt_dump(const struct maple_tree *mt, enum mt_dump_format format);
 void mt_dump_to(FILE *out, const struct maple_tree *mt, enum mt_dump_format format);
+/* mt_dump_dot: the tree as a Graphviz digraph (records per node, gaps in allocation trees), the
+ * path from the root to @mark in red. Debugging helper, not a kernel API. */
+void mt_dump_dot(FILE *out, const struct maple_tree *mt, unsigned long mark);
 /* mt_same_shape: debugging helper (not a kernel API): true when @a and @b have the same height and
  * node structure: node types, pivots, data ends, metadata, gaps, parent slots and leaf entries equal,
  * children compared recursively (not by address); root entries compared by value. */
