@@ -233,6 +233,8 @@ static bool exec_op(struct exec *x, const struct op *op)
 	if (why) {
 		if (x->opt->trace)
 			fprintf(x->opt->trace, "     (skipped: %s)\n", why);
+		if (x->expect_fn)
+			x->expect_fn(x->expect_ctx, x->expect_i, op, &(struct exec_expected){ .skipped = true });
 		return true;
 	}
 	if (readers_is_op(op->code))
@@ -258,6 +260,9 @@ static bool exec_op(struct exec *x, const struct op *op)
 	}
 	exec_run_oracle(x, op, &o);
 	readers_after_write(x);
+	if (x->expect_fn)
+		x->expect_fn(x->expect_ctx, x->expect_i, op,
+			     &(struct exec_expected){ false, o.ret, o.entry, o.index, o.last, o.status, &x->oracle });
 	track_position(x, op);
 	if (!x->with_maple)
 		return true;
@@ -368,6 +373,23 @@ void exec_decode_to_list(const uint8_t *data, size_t size, struct ops_list *list
 	ops_list_free(list);             /* faults inside the stream: decode again beside the tree */
 	memset(list, 0, sizeof(*list));
 	run_bytes(data, size, &quiet, &res, list, true);
+}
+
+void exec_expect(const struct ops_list *list, exec_expect_fn fn, void *ctx)
+{
+	static const struct exec_options quiet;
+	struct exec_result res;
+	struct exec x;
+
+	exec_init(&x, &list->cfg, &quiet, &res, false);
+	x.expect_fn = fn;
+	x.expect_ctx = ctx;
+	for (size_t i = 0; i < list->count; i++) {
+		x.expect_i = i;
+		exec_op(&x, &list->ops[i]);
+		x.op_number++;
+	}
+	exec_finish(&x);
 }
 
 int exec_list(const struct ops_list *list, const struct exec_options *opt, struct exec_result *res)

@@ -43,6 +43,21 @@ int exec_list(const struct ops_list *list, const struct exec_options *opt, struc
 /* Print the one-line signature (no newline-terminated context). */
 void exec_print_signature(FILE *out, const struct exec_failure *f);
 
+/* What the oracle answered for one op of a stream (exec_expect): the expected results a generated
+ * unit test asserts. @oracle is the model right after the op. */
+struct oracle;
+struct exec_expected {
+	bool skipped;              /* the executor does not run this op (a caller error it avoids) */
+	int ret;
+	void *entry;
+	unsigned long index, last;
+	int status;                /* the state's status, as enum maple_status */
+	const struct oracle *oracle;
+};
+typedef void (*exec_expect_fn)(void *ctx, size_t i, const struct op *op, const struct exec_expected *e);
+/* Run @list on the oracle alone and report each op's answers to @fn. */
+void exec_expect(const struct ops_list *list, exec_expect_fn fn, void *ctx);
+
 /* Decode a binary stream to a list without checking anything (runs only the oracle, which the
  * decoder consults to shape indices). */
 void exec_decode_to_list(const uint8_t *data, size_t size, struct ops_list *list);

@@ -59,6 +59,9 @@ struct exec {
 	bool writer_armed, writer_fired;    /* nomem_writer: waiting for a retry point / ran in this op */
 	int writer_ret;
 	struct op writer;
+	exec_expect_fn expect_fn;       /* exec_expect: told the oracle's answer to every op */
+	void *expect_ctx;
+	size_t expect_i;
 	struct sim_reader readers[OPS_READERS];
 	unsigned long write_seq;        /* writes run so far */
 	bool write_logged;              /* the history holds a "before" for the write running now */

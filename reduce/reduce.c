@@ -8,8 +8,9 @@
  * signature holds (each candidate runs in a child process: PROG ARGS CANDIDATE, default
  * "maple-replay -q", killed after --timeout seconds, default 10). --time bounds the whole reduction
  * (default 60 s). IN is never written. Results: OUT (binary, default IN.min), OUT.ops (text, also
- * printed), and with --regress NAME the regression file corpus/regress/regress-NAME.ops with its
- * .txt twin. Exit: 0 reduced (or already minimal), 1 IN does not fail or does not fail reproducibly,
+ * printed), with --regress NAME the regression file corpus/regress/regress-NAME.ops with its
+ * .txt twin, and with --emit-test FILE.c a cmocka test that replays the result through the public
+ * API asserting the oracle's answers (streams without readers or faults). Exit: 0 reduced (or already minimal), 1 IN does not fail or does not fail reproducibly,
  * 2 bad usage or unreadable input. */
 #include <errno.h>
 #include <stdio.h>
@@ -27,7 +28,7 @@
 #endif
 
 struct options {
-	const char *in, *out, *cmd, *regress;
+	const char *in, *out, *cmd, *regress, *emit;
 	double time_s, timeout_s;
 	bool quiet;
 };
@@ -35,7 +36,7 @@ struct options {
 static int usage(void)
 {
 	fprintf(stderr, "usage: maple-reduce [-o OUT] [--time S] [--timeout S] [--cmd \"PROG ARGS\"] "
-			"[--regress NAME] [-q] IN\n");
+			"[--regress NAME] [--emit-test FILE.c] [-q] IN\n");
 	return 2;
 }
 
@@ -58,6 +59,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->cmd = argv[++i];
 		else if (!strcmp(a, "--regress") && has_value)
 			o->regress = argv[++i];
+		else if (!strcmp(a, "--emit-test") && has_value)
+			o->emit = argv[++i];
 		else if (a[0] == '-' || o->in)
 			return usage();
 		else
@@ -183,6 +186,33 @@ static int write_regress(const struct options *o, const struct outcome *sig, con
 	return fclose(f);
 }
 
+/* --emit-test FILE.c: the test is named after the file (letters, digits and '_' kept). */
+static int write_test(const char *path, const struct outcome *sig, const struct ops_list *list)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char name[128];
+	size_t n = 0;
+	FILE *f;
+	int rc;
+
+	for (const char *c = base; *c && *c != '.' && n + 1 < sizeof(name); c++)
+		name[n++] = (char)((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ? *c : '_');
+	name[n] = '\0';
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	rc = emit_test(f, name, list, sig->signature);
+	fclose(f);
+	if (rc) {
+		unlink(path);
+		return 1;
+	}
+	printf("unit test: %s\n", path);
+	return 0;
+}
+
 static int report(const struct options *o, const char *out, const struct outcome *sig,
 		  const struct ops_list *orig, const struct ops_list *min, double took, unsigned long runs)
 {
@@ -200,6 +230,8 @@ static int report(const struct options *o, const char *out, const struct outcome
 	printf("reproduce: maple-replay -v %s   (text: %s)\n", out, text);
 	if (o->regress && write_regress(o, sig, min))
 		fprintf(stderr, "maple-reduce: cannot write the regression file: %s\n", strerror(errno));
+	if (o->emit)
+		return write_test(o->emit, sig, min);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ops.h"
 
@@ -44,5 +45,8 @@ struct shrink {
  * deadline. Every accepted candidate failed with s->signature. */
 void shrink_run(struct shrink *s, struct ops_list *list);
 double shrink_now(void);
+
+/* emit_test.c: the stream as a cmocka test through the public API (0, or -1 if not expressible). */
+int emit_test(FILE *out, const char *name, const struct ops_list *list, const char *signature);
 
 #endif
