@@ -265,7 +265,8 @@ int main(int argc, char **argv)
 	min.ops = malloc((orig.count ? orig.count : 1) * sizeof(*min.ops));
 	memcpy(min.ops, orig.ops, orig.count * sizeof(*min.ops));
 	min.lines = NULL;
-	struct shrink s = { &r, sig.signature, start + o.time_s, !o.quiet && isatty(2), 0 };
+	struct shrink s = { .runner = &r, .signature = sig.signature, .started = start, .deadline = start + o.time_s,
+			    .progress = !o.quiet && isatty(2) };
 	shrink_run(&s, &min);
 	if (runner_run(&r, &min, &last) || !last.failed || strcmp(last.signature, sig.signature)) {
 		fprintf(stderr, "maple-reduce: the reduced input stopped failing as '%s'; nothing written\n",

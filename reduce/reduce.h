@@ -36,7 +36,7 @@ int runner_run(struct runner *r, const struct ops_list *list, struct outcome *ou
 struct shrink {
 	struct runner *runner;
 	const char *signature;  /* what a candidate must still fail with */
-	double deadline;        /* seconds on the monotonic clock */
+	double started, deadline;   /* seconds on the monotonic clock */
 	bool progress;
 	unsigned long accepted;
 };

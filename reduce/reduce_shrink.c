@@ -25,8 +25,8 @@ static bool out_of_time(const struct shrink *s)
 static void progress(const struct shrink *s, const struct ops_list *list)
 {
 	if (s->progress)
-		fprintf(stderr, "\rmaple-reduce: %zu ops left, %lu tries, %lu kept   ", list->count, s->runner->runs,
-			s->accepted);
+		fprintf(stderr, "\rmaple-reduce: %zu ops left, %lu tries, %lu kept, %.1f s   ", list->count,
+			s->runner->runs, s->accepted, shrink_now() - s->started);
 }
 
 /* Does @cand fail the same way? */
