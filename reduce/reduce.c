@@ -96,6 +96,13 @@ static int load(const char *path, struct ops_list *list)
 	return rc;
 }
 
+static size_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (size_t)st.st_size;
+}
+
 /* Whether @a and @b name the same file (IN is never overwritten, whatever the spelling). */
 static bool same_file(const char *a, const char *b)
 {
@@ -104,35 +111,6 @@ static bool same_file(const char *a, const char *b)
 	if (stat(a, &sa) || stat(b, &sb))
 		return false;
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-static size_t encoded_size(const struct ops_list *list)
-{
-	struct ops_buf b = { 0 };
-	size_t n;
-
-	ops_encode_config(&b, &list->cfg);
-	for (size_t i = 0; i < list->count; i++)
-		ops_encode(&b, &list->ops[i]);
-	n = b.len;
-	ops_buf_free(&b);
-	return n;
-}
-
-static int write_binary(const char *path, const struct ops_list *list)
-{
-	struct ops_buf b = { 0 };
-	FILE *f = fopen(path, "wb");
-	int ok;
-
-	if (!f)
-		return -1;
-	ops_encode_config(&b, &list->cfg);
-	for (size_t i = 0; i < list->count; i++)
-		ops_encode(&b, &list->ops[i]);
-	ok = fwrite(b.data, 1, b.len, f) == b.len;
-	ops_buf_free(&b);
-	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
 static int write_text(const char *path, const char *comment, const struct ops_list *list)
@@ -214,19 +192,21 @@ static int write_test(const char *path, const struct outcome *sig, const struct 
 }
 
 static int report(const struct options *o, const char *out, const struct outcome *sig,
-		  const struct ops_list *orig, const struct ops_list *min, double took, unsigned long runs)
+		  const struct ops_list *orig, const struct ops_list *min, double took, unsigned long runs,
+		  const uint8_t *bytes, size_t nbytes, size_t in_bytes)
 {
 	char text[600];
+	FILE *f = fopen(out, "wb");
 
 	snprintf(text, sizeof(text), "%s.ops", out);
-	if (write_binary(out, min) || write_text(text, sig->first_line, min)) {
+	if (!f || fwrite(bytes, 1, nbytes, f) != nbytes || fclose(f) || write_text(text, sig->first_line, min)) {
 		fprintf(stderr, "maple-reduce: cannot write %s: %s\n", out, strerror(errno));
 		return 2;
 	}
 	if (!o->quiet)
 		ops_text_write(stdout, min);
 	printf("maple-reduce: %zu -> %zu ops, %zu -> %zu bytes, %lu runs, %.1f s; signature %s\n", orig->count,
-	       min->count, encoded_size(orig), encoded_size(min), runs, took, sig->signature);
+	       min->count, in_bytes, nbytes, runs, took, sig->signature);
 	printf("reproduce: maple-replay -v %s   (text: %s)\n", out, text);
 	if (o->regress && write_regress(o, sig, min))
 		fprintf(stderr, "maple-reduce: cannot write the regression file: %s\n", strerror(errno));
@@ -235,12 +215,39 @@ static int report(const struct options *o, const char *out, const struct outcome
 	return 0;
 }
 
+/* The byte pass on the reduced ops' encoding, a last check, then the results. */
+static int finish(const struct options *o, struct runner *r, struct shrink *s, const char *out,
+		  const struct ops_list *orig, struct ops_list *min, double start)
+{
+	struct ops_buf b = { 0 };
+	struct ops_list final;
+	struct outcome last;
+	size_t n;
+	int rc;
+
+	ops_encode_config(&b, &min->cfg);
+	for (size_t i = 0; i < min->count; i++)
+		ops_encode(&b, &min->ops[i]);
+	n = shrink_bytes(s, b.data, b.len);
+	if (runner_run_bytes(r, b.data, n, &last) || !last.failed || strcmp(last.signature, s->signature)) {
+		fprintf(stderr, "maple-reduce: the reduced input stopped failing as '%s'; nothing written\n",
+			s->signature);
+		ops_buf_free(&b);
+		return 1;
+	}
+	exec_decode_to_list(b.data, n, &final);     /* the text form of exactly these bytes */
+	rc = report(o, out, &last, orig, &final, shrink_now() - start, r->runs, b.data, n, file_size(o->in));
+	ops_list_free(&final);
+	ops_buf_free(&b);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	struct ops_list orig, min;
 	struct runner r;
-	struct outcome sig, last;
+	struct outcome sig;
 	char out[600];
 	double start = shrink_now();
 	int rc = parse_args(argc, argv, &o);
@@ -268,13 +275,7 @@ int main(int argc, char **argv)
 	struct shrink s = { .runner = &r, .signature = sig.signature, .started = start, .deadline = start + o.time_s,
 			    .progress = !o.quiet && isatty(2) };
 	shrink_run(&s, &min);
-	if (runner_run(&r, &min, &last) || !last.failed || strcmp(last.signature, sig.signature)) {
-		fprintf(stderr, "maple-reduce: the reduced input stopped failing as '%s'; nothing written\n",
-			sig.signature);
-		rc = 1;
-	} else {
-		rc = report(&o, out, &last, &orig, &min, shrink_now() - start, r.runs);
-	}
+	rc = finish(&o, &r, &s, out, &orig, &min, start);
 	free(min.ops);
 done:
 	runner_free(&r);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ops.h"
@@ -32,6 +33,8 @@ int runner_init(struct runner *r, const char *cmd, double timeout_s);
 void runner_free(struct runner *r);
 /* Run the stream @list (encoded to binary) and classify the outcome. 0, or -1 if it could not run. */
 int runner_run(struct runner *r, const struct ops_list *list, struct outcome *out);
+/* The same for raw bytes (any byte string is a stream). */
+int runner_run_bytes(struct runner *r, const uint8_t *data, size_t len, struct outcome *out);
 
 struct shrink {
 	struct runner *runner;
@@ -44,6 +47,9 @@ struct shrink {
 /* Shrink @list in place: ddmin over whole ops, then argument simplification, to a fixpoint or the
  * deadline. Every accepted candidate failed with s->signature. */
 void shrink_run(struct shrink *s, struct ops_list *list);
+/* Last, on the encoded bytes: ddmin over byte chunks (shorter shaped encodings, fewer bytes), while
+ * the signature holds. @data is replaced; returns its new length. */
+size_t shrink_bytes(struct shrink *s, uint8_t *data, size_t len);
 double shrink_now(void);
 
 /* emit_test.c: the stream as a cmocka test through the public API (0, or -1 if not expressible). */

@@ -161,16 +161,49 @@ static bool classify_output(const char *path, struct outcome *out)
 	return found;
 }
 
+static int write_bytes(const char *path, const uint8_t *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fwrite(data, 1, len, f) == len;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int run_file(struct runner *r, const char *input, struct outcome *out);
+
 int runner_run(struct runner *r, const struct ops_list *list, struct outcome *out)
 {
-	char input[300], output[300];
-	pid_t pid;
-	int status;
+	char input[300];
 
 	memset(out, 0, sizeof(*out));
 	snprintf(input, sizeof(input), "%s/candidate", r->tmpdir);
+	if (write_candidate(input, list))
+		return -1;
+	return run_file(r, input, out);
+}
+
+int runner_run_bytes(struct runner *r, const uint8_t *data, size_t len, struct outcome *out)
+{
+	char input[300];
+
+	memset(out, 0, sizeof(*out));
+	snprintf(input, sizeof(input), "%s/candidate", r->tmpdir);
+	if (write_bytes(input, data, len))
+		return -1;
+	return run_file(r, input, out);
+}
+
+static int run_file(struct runner *r, const char *input, struct outcome *out)
+{
+	char output[300];
+	pid_t pid;
+	int status;
+
 	snprintf(output, sizeof(output), "%s/output", r->tmpdir);
-	if (write_candidate(input, list) || spawn(r, input, output, &pid))
+	if (spawn(r, input, output, &pid))
 		return -1;
 	r->runs++;
 	status = wait_bounded(pid, r->timeout_s);

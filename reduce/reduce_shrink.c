@@ -205,3 +205,41 @@ void shrink_run(struct shrink *s, struct ops_list *list)
 	if (s->progress)
 		fputc('\n', stderr);
 }
+
+/* ---- the byte pass ---- */
+
+static bool bytes_still_fail(struct shrink *s, const uint8_t *data, size_t len)
+{
+	struct outcome o;
+
+	return !runner_run_bytes(s->runner, data, len, &o) && o.failed && !strcmp(o.signature, s->signature);
+}
+
+/* Remove byte chunks (halving down to one byte), then zero single bytes (a shorter argument class
+ * or a default), keeping what still fails the same way. The preamble's 4 bytes stay. */
+size_t shrink_bytes(struct shrink *s, uint8_t *data, size_t len)
+{
+	uint8_t *cand = malloc(len ? len : 1);
+
+	if (!cand)
+		return len;
+	for (size_t chunk = len / 2 ? len / 2 : 1; chunk >= 1 && !out_of_time(s); chunk /= 2) {
+		for (size_t from = OPS_PREAMBLE_SIZE; from < len && !out_of_time(s);) {
+			size_t n = from + chunk > len ? len - from : chunk;
+
+			memcpy(cand, data, from);
+			memcpy(cand + from, data + from + n, len - from - n);
+			if (bytes_still_fail(s, cand, len - n)) {
+				len -= n;
+				memcpy(data, cand, len);
+				s->accepted++;
+				continue;
+			}
+			from += chunk;
+		}
+		if (chunk == 1)
+			break;
+	}
+	free(cand);
+	return len;
+}
