@@ -224,6 +224,13 @@ void ops_buf_free(struct ops_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void ops_encode_list(struct ops_buf *b, const struct ops_list *list)
+{
+	ops_encode_config(b, &list->cfg);
+	for (size_t i = 0; i < list->count; i++)
+		ops_encode(b, &list->ops[i]);
+}
+
 void ops_encode_config(struct ops_buf *b, const struct ops_config *cfg)
 {
 	buf_put(b, cfg->flags);

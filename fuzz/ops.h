@@ -93,6 +93,9 @@ struct ops_buf { uint8_t *data; size_t len, cap; };
 void ops_encode_config(struct ops_buf *b, const struct ops_config *cfg);
 void ops_encode(struct ops_buf *b, const struct op *op);
 void ops_buf_free(struct ops_buf *b);
+struct ops_list;
+/* The preamble and every op of @list, appended to @b. */
+void ops_encode_list(struct ops_buf *b, const struct ops_list *list);
 
 void *ops_entry_ptr(struct op_entry e);
 /* Formats any pointer in the text notation (null, zero, v12, p3, i5, or 0x... for others). */

@@ -225,9 +225,7 @@ static int finish(const struct options *o, struct runner *r, struct shrink *s, c
 	size_t n;
 	int rc;
 
-	ops_encode_config(&b, &min->cfg);
-	for (size_t i = 0; i < min->count; i++)
-		ops_encode(&b, &min->ops[i]);
+	ops_encode_list(&b, min);
 	n = shrink_bytes(s, b.data, b.len);
 	if (runner_run_bytes(r, b.data, n, &last) || !last.failed || strcmp(last.signature, s->signature)) {
 		fprintf(stderr, "maple-reduce: the reduced input stopped failing as '%s'; nothing written\n",

@@ -46,21 +46,6 @@ void runner_free(struct runner *r)
 	free(r->argv);
 }
 
-static int write_candidate(const char *path, const struct ops_list *list)
-{
-	struct ops_buf b = { 0 };
-	FILE *f = fopen(path, "wb");
-	int ok;
-
-	if (!f)
-		return -1;
-	ops_encode_config(&b, &list->cfg);
-	for (size_t i = 0; i < list->count; i++)
-		ops_encode(&b, &list->ops[i]);
-	ok = fwrite(b.data, 1, b.len, f) == b.len;
-	ops_buf_free(&b);
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
 
 /* Wait for @pid at most @timeout_s; kill it after. Returns the wait status, or -1 on a timeout. */
 static int wait_bounded(pid_t pid, double timeout_s)
@@ -170,6 +155,17 @@ static int write_bytes(const char *path, const uint8_t *data, size_t len)
 		return -1;
 	ok = fwrite(data, 1, len, f) == len;
 	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int write_candidate(const char *path, const struct ops_list *list)
+{
+	struct ops_buf b = { 0 };
+	int rc;
+
+	ops_encode_list(&b, list);
+	rc = write_bytes(path, b.data, b.len);
+	ops_buf_free(&b);
+	return rc;
 }
 
 static int run_file(struct runner *r, const char *input, struct outcome *out);
