@@ -215,8 +215,37 @@ static bool bytes_still_fail(struct shrink *s, const uint8_t *data, size_t len)
 	return !runner_run_bytes(s->runner, data, len, &o) && o.failed && !strcmp(o.signature, s->signature);
 }
 
-/* Remove byte chunks (halving down to one byte), then zero single bytes (a shorter argument class
- * or a default), keeping what still fails the same way. The preamble's 4 bytes stay. */
+/* Shorter encodings: a byte becomes a class that needs no or a shorter payload (index class 0
+ * "small" or 7 "after the last index", entry classes 0 "the op's number" and 13 "NULL") and the 1,
+ * 2 or 8 bytes after it go. */
+static size_t shrink_encodings(struct shrink *s, uint8_t *data, size_t len, uint8_t *cand)
+{
+	static const uint8_t classes[] = { 0, 7, 13 };
+	static const size_t drops[] = { 1, 2, 8 };
+
+	for (size_t i = OPS_PREAMBLE_SIZE; i < len && !out_of_time(s); i++) {
+		for (size_t c = 0; c < sizeof(classes); c++) {
+			for (size_t d = 0; d < sizeof(drops) / sizeof(drops[0]); d++) {
+				size_t n = drops[d];
+
+				if (i + 1 + n > len)
+					continue;
+				memcpy(cand, data, i);
+				cand[i] = classes[c];
+				memcpy(cand + i + 1, data + i + 1 + n, len - i - 1 - n);
+				if (bytes_still_fail(s, cand, len - n)) {
+					len -= n;
+					memcpy(data, cand, len);
+					s->accepted++;
+				}
+			}
+		}
+	}
+	return len;
+}
+
+/* Remove byte chunks (halving down to one byte), then try shorter encodings, keeping what still
+ * fails the same way. The preamble's 4 bytes stay. */
 size_t shrink_bytes(struct shrink *s, uint8_t *data, size_t len)
 {
 	uint8_t *cand = malloc(len ? len : 1);
@@ -240,6 +269,7 @@ size_t shrink_bytes(struct shrink *s, uint8_t *data, size_t len)
 		if (chunk == 1)
 			break;
 	}
+	len = shrink_encodings(s, data, len, cand);
 	free(cand);
 	return len;
 }
