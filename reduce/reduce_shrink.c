@@ -215,13 +215,15 @@ static bool bytes_still_fail(struct shrink *s, const uint8_t *data, size_t len)
 	return !runner_run_bytes(s->runner, data, len, &o) && o.failed && !strcmp(o.signature, s->signature);
 }
 
+static size_t shrink_pairs(struct shrink *s, uint8_t *data, size_t len, uint8_t *cand);
+
 /* Shorter encodings: a byte becomes a class that needs no or a shorter payload (index class 0
  * "small" or 7 "after the last index", entry classes 0 "the op's number" and 13 "NULL") and the 1,
  * 2 or 8 bytes after it go. */
 static size_t shrink_encodings(struct shrink *s, uint8_t *data, size_t len, uint8_t *cand)
 {
-	static const uint8_t classes[] = { 0, 7, 13 };
-	static const size_t drops[] = { 1, 2, 8 };
+	static const uint8_t classes[] = { 0, 3, 7, 13 };
+	static const size_t drops[] = { 1, 2, 7, 8 };
 
 	for (size_t i = OPS_PREAMBLE_SIZE; i < len && !out_of_time(s); i++) {
 		for (size_t c = 0; c < sizeof(classes); c++) {
@@ -237,6 +239,34 @@ static size_t shrink_encodings(struct shrink *s, uint8_t *data, size_t len, uint
 					len -= n;
 					memcpy(data, cand, len);
 					s->accepted++;
+				}
+			}
+		}
+	}
+	return shrink_pairs(s, data, len, cand);
+}
+
+/* A raw 8-byte index (class 4) or a 2-byte one becomes a class with a one-byte payload: a
+ * boundary (ULONG_MAX, 0, 1) or a small value. */
+static size_t shrink_pairs(struct shrink *s, uint8_t *data, size_t len, uint8_t *cand)
+{
+	static const uint8_t pairs[][2] = { { 1, 3 }, { 1, 0 }, { 1, 1 }, { 0, 0 }, { 0, 1 } };
+	static const size_t spans[] = { 9, 3 };
+
+	for (size_t i = OPS_PREAMBLE_SIZE; i < len && !out_of_time(s); i++) {
+		for (size_t w = 0; w < sizeof(spans) / sizeof(spans[0]); w++) {
+			for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]) && i + spans[w] <= len; p++) {
+				size_t n = spans[w];
+
+				memcpy(cand, data, i);
+				cand[i] = pairs[p][0];
+				cand[i + 1] = pairs[p][1];
+				memcpy(cand + i + 2, data + i + n, len - i - n);
+				if (bytes_still_fail(s, cand, len - n + 2)) {
+					len = len - n + 2;
+					memcpy(data, cand, len);
+					s->accepted++;
+					break;
 				}
 			}
 		}
