@@ -23,7 +23,8 @@ static void register_reader_once(void)
 static unsigned int tree_flags(const struct ops_config *cfg)
 {
 	return ((cfg->flags & OPS_CFG_ALLOC_RANGE) ? MT_FLAGS_ALLOC_RANGE : 0) |
-	       ((cfg->flags & OPS_CFG_RCU) ? MT_FLAGS_USE_RCU : 0);
+	       ((cfg->flags & OPS_CFG_RCU) ? MT_FLAGS_USE_RCU : 0) |
+	       ((cfg->flags & OPS_CFG_LOCK_EXTERN) ? MT_FLAGS_LOCK_EXTERN : 0);
 }
 
 static void exec_init(struct exec *x, const struct ops_config *cfg, const struct exec_options *opt,
@@ -40,6 +41,13 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	x->with_maple = with_maple;
 	x->tree_used = with_maple;
 	mt_init_flags(&x->mt, tree_flags(cfg));
+	if (mt_external_lock(&x->mt)) {
+		/* The caller's lock, held for the whole stream (a retry never drops it); debug builds
+		 * check every write holds it. */
+		pthread_mutex_init(&x->extern_lock, NULL);
+		mt_set_external_lock(&x->mt, &x->extern_lock);
+		pthread_mutex_lock(&x->extern_lock);
+	}
 	oracle_init(&x->oracle, (cfg->flags & OPS_CFG_ALLOC_RANGE) ? ORACLE_ALLOC_RANGE : 0);
 	x->mas = (struct ma_state){ .tree = &x->mt, .status = ma_start, .max = ULONG_MAX };
 	oracle_state_init(&x->os, &x->oracle, 0, 0);
@@ -304,6 +312,10 @@ static int exec_finish(struct exec *x)
 			ok = check_leaks(x, NULL);
 	}
 	oracle_destroy(&x->oracle);
+	if (mt_external_lock(&x->mt)) {
+		pthread_mutex_unlock(&x->extern_lock);
+		pthread_mutex_destroy(&x->extern_lock);
+	}
 	return ok ? 0 : 1;
 }
 

@@ -41,6 +41,7 @@ struct sim_reader {
 struct exec {
 	struct maple_tree mt;
 	struct maple_tree copy;         /* the dup op's destination */
+	pthread_mutex_t extern_lock;    /* the writers' lock of an MT_FLAGS_LOCK_EXTERN stream */
 	unsigned long next_maple, next_oracle;   /* alloc_cyclic's *next, one per side */
 	struct oracle oracle;
 	struct ma_state mas;

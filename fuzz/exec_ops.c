@@ -154,6 +154,7 @@ static bool erase_failed(struct maple_tree *mt, unsigned long index, void *retur
 static int run_dup(struct exec *x)
 {
 	mt_init_flags(&x->copy, x->mt.ma_flags & ~MT_FLAGS_HEIGHT_MASK);
+	mt_set_external_lock(&x->copy, x->mt.ma_external_lock);
 	return mtree_dup(&x->mt, &x->copy, GFP_KERNEL);
 }
 

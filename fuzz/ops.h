@@ -63,6 +63,7 @@ struct op {
 /* Preamble: the tree's configuration. */
 #define OPS_CFG_ALLOC_RANGE 0x01u
 #define OPS_CFG_RCU 0x02u           /* the tree starts in RCU mode (MT_FLAGS_USE_RCU) */
+#define OPS_CFG_LOCK_EXTERN 0x04u   /* MT_FLAGS_LOCK_EXTERN: the harness's mutex, held all along */
 struct ops_config {
 	uint8_t flags;            /* OPS_CFG_* */
 	uint8_t validate_period;  /* full validation every N+1 ops once the tree is big */
