@@ -116,14 +116,46 @@ static void emit_op(void *ctx, size_t i, const struct op *op, const struct exec_
 	case OP_MAS_PAUSE: fprintf(m->out, "\tmas_pause(&mas);\n"); break;
 	case OP_MAS_RESET: fprintf(m->out, "\tmas_reset(&mas);\n"); break;
 	case OP_MAS_WALK: emit_state(m, "mas_walk(&mas)", e); break;
-	case OP_MAS_FIND: case OP_MAS_NEXT: case OP_MAS_PREV: case OP_MAS_FIND_REV: {
-		static const char *const names[] = { [OP_MAS_FIND] = "mas_find", [OP_MAS_NEXT] = "mas_next",
-						     [OP_MAS_PREV] = "mas_prev", [OP_MAS_FIND_REV] = "mas_find_rev" };
-
-		snprintf(call, sizeof(call), "%s(&mas, %luUL)", names[op->code], a[0]);
+	case OP_MAS_FIND: case OP_MAS_NEXT: case OP_MAS_PREV: case OP_MAS_FIND_REV: case OP_MAS_FIND_RANGE:
+	case OP_MAS_FIND_RANGE_REV: case OP_MAS_NEXT_RANGE: case OP_MAS_PREV_RANGE:
+		snprintf(call, sizeof(call), "%s(&mas, %luUL)", ops_table[op->code].name, a[0]);
 		emit_state(m, call, e);
 		break;
+	case OP_MAS_SET_RANGE_KEEP: fprintf(m->out, "\t__mas_set_range(&mas, %luUL, %luUL);\n", a[0], a[1]); break;
+	case OP_MAS_EMPTY_AREA: case OP_MAS_EMPTY_AREA_REV: case OP_MAS_EMPTY_AREA_FIT: case OP_MAS_EMPTY_AREA_REV_FIT: {
+		bool rev = op->code == OP_MAS_EMPTY_AREA_REV || op->code == OP_MAS_EMPTY_AREA_REV_FIT;
+		bool fit = op->code == OP_MAS_EMPTY_AREA_FIT || op->code == OP_MAS_EMPTY_AREA_REV_FIT;
+		unsigned long size = fit ? (a[1] >= a[0] ? a[1] - a[0] + 1 : 0) : a[2];
+
+		fprintf(m->out, "\tassert_int_equal(mas_empty_area%s(&mas, %luUL, %luUL, %luUL), %d);\n", rev ? "_rev" : "",
+			a[0], a[1], size, e->ret);
+		fprintf(m->out, "\tassert_int_equal(mas.index, %luUL);\n\tassert_int_equal(mas.last, %luUL);\n"
+			"\tassert_int_equal(mas.status, %d);\n", e->index, e->last, e->status);
+		break;
 	}
+	case OP_ALLOC_RANGE: case OP_ALLOC_RRANGE:
+		fprintf(m->out, "\tidx = 0;\n\tassert_int_equal(mtree_alloc_%s(&mt, &idx, %s, %luUL, %luUL, %luUL, GFP_KERNEL), %d);\n",
+			op->code == OP_ALLOC_RANGE ? "range" : "rrange", ent, a[0], a[1], a[2], e->ret);
+		if (!e->ret)
+			fprintf(m->out, "\tassert_int_equal(idx, %luUL);\n", e->index);
+		break;
+	case OP_ALLOC_CYCLIC:
+		fprintf(m->out, "\tassert_int_equal(mtree_alloc_cyclic(&mt, &idx, %s, %luUL, %luUL, &next, GFP_KERNEL), %d);\n",
+			ent, a[0], a[1], e->ret);
+		fprintf(m->out, "\tassert_int_equal(next, %luUL);\n", e->last);
+		if (e->ret >= 0)
+			fprintf(m->out, "\tassert_int_equal(idx, %luUL);\n", e->index);
+		break;
+	case OP_MAS_STORE_PREALLOC:
+		fprintf(m->out, "\tmas_lock(&mas);\n\tassert_int_equal(mas_preallocate(&mas, %s, GFP_KERNEL), %d);\n", ent,
+			e->ret);
+		if (!e->ret)
+			fprintf(m->out, "\tmas_store_prealloc(&mas, %s);\n", ent);
+		fprintf(m->out, "\tmas_unlock(&mas);\n\tassert_int_equal(mas.index, %luUL);\n"
+			"\tassert_int_equal(mas.last, %luUL);\n", e->index, e->last);
+		break;
+	case OP_RCU_ON: fprintf(m->out, "\tmt_set_in_rcu(&mt);\n"); break;
+	case OP_RCU_OFF: fprintf(m->out, "\tmt_clear_in_rcu(&mt);\n"); break;
 	case OP_MAS_STORE:
 		snprintf(call, sizeof(call), "mas_store(&mas, %s)", ent);
 		emit_locked_state(m, call, e);
@@ -153,7 +185,7 @@ static bool expressible(const struct ops_list *list, const char **why)
 	for (size_t i = 0; i < list->count; i++) {
 		enum op_code c = list->ops[i].code;
 
-		if (c >= OP_READER_BEGIN) {
+		if ((c >= OP_READER_BEGIN && c <= OP_READER_END) || (c >= OP_FAIL_NTH && c <= OP_NOMEM_WRITER)) {
 			*why = ops_table[c].name;
 			return false;
 		}
@@ -182,7 +214,8 @@ int emit_test(FILE *out, const char *name, const struct ops_list *list, const ch
 	fprintf(out, "#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n"
 		     "#include <cmocka.h>\n#include <urcu/urcu-memb.h>\n\n#include <maple/maple_tree.h>\n\n");
 	fprintf(out, "static void test_%s(void **unused)\n{\n\tstruct maple_tree mt;\n\tMA_STATE(mas, &mt, 0, 0);\n"
-		     "\tunsigned long idx;\n\n\t(void)unused;\n\t(void)idx;\n\tmt_init_flags(&mt, 0x%xu);\n", name, flags);
+		     "\tunsigned long idx = 0, next = 0;\n\n\t(void)unused;\n\t(void)idx;\n\t(void)next;\n"
+		     "\tmt_init_flags(&mt, 0x%xu);\n", name, flags);
 	exec_expect(list, emit_op, &m);
 	if (!m.ok) {
 		fprintf(stderr, "maple-reduce: --emit-test cannot express op %s yet\n", m.unsupported);
