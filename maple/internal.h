@@ -54,8 +54,8 @@ struct walk_path {
 	struct walk_level lv[MAPLE_HEIGHT_MAX];
 };
 
-void walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path);
-void *walk_leaf(struct ma_state *mas);
+bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path);
+bool walk_leaf(struct ma_state *mas, void **entry);
 bool walk_next_leaf(struct ma_state *mas);
 bool walk_prev_leaf(struct ma_state *mas);
 

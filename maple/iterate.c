@@ -51,17 +51,31 @@ static bool iter_cached_exact(const struct ma_state *mas)
 	return first == mas->index && last == mas->last;
 }
 
-/* Cache the slot of the range holding @at (node mode); index and last are kept. */
-static void iter_seat(struct ma_state *mas, unsigned long at)
+/* Cache the slot of the range holding @at; index and last are kept. False when the tree is not in
+ * node mode (any more: an RCU reader may see a writer empty it). */
+static bool iter_seat(struct ma_state *mas, unsigned long at)
 {
 	unsigned long index = mas->index, last = mas->last;
+	void *entry;
+	bool seated;
 
+	if (!root_is_node(__atomic_load_n(&mas->tree->ma_root, __ATOMIC_ACQUIRE)))
+		return false;
 	if (iter_cached_exact(mas))
-		return;
+		return true;
 	mas->index = at;
-	walk_leaf(mas);
+	seated = walk_leaf(mas, &entry);
 	mas->index = index;
 	mas->last = last;
+	return seated;
+}
+
+/* The range holding @at in an empty or root-entry tree, as the state's range; returns its entry. */
+static void *iter_small_at(struct ma_state *mas, unsigned long at)
+{
+	mas->node = NULL;
+	iter_small_range(mas->tree, at, &mas->index, &mas->last);
+	return at ? NULL : iter_root_entry(mas->tree);
 }
 
 /* The entry of the cached slot, checked against a replacement of its leaf (RCU) after the read:
@@ -75,7 +89,8 @@ static void *iter_read_slot(struct ma_state *mas, unsigned long at, bool right)
 
 	if (node_is_dead(node)) {
 		mas->index = at;
-		entry = walk_leaf(mas);
+		if (!walk_leaf(mas, &entry))
+			return iter_small_at(mas, at);    /* the tree left node mode meanwhile */
 	}
 	if (right && mas->index < at)
 		mas->index = at;
@@ -121,18 +136,17 @@ static void *iter_slot_left(struct ma_state *mas)
 static bool iter_right(struct ma_state *mas, unsigned long max, void **entry)
 {
 	unsigned long first, last;
+	bool seated = iter_seat(mas, mas->last);
 
-	if (root_is_node(mas->tree->ma_root)) {
-		iter_seat(mas, mas->last);
+	if (seated)
 		iter_cached_range(mas, &first, &last);
-	} else {
+	else
 		iter_small_range(mas->tree, mas->last, &first, &last);
-	}
 	if (last >= max) {
 		mas->status = ma_overflow;
 		return false;
 	}
-	if (root_is_node(mas->tree->ma_root)) {
+	if (seated) {
 		*entry = iter_slot_right(mas);
 	} else {
 		mas->index = last + 1;          /* root entry: [0,0] -> [1, ULONG_MAX] */
@@ -146,22 +160,21 @@ static bool iter_right(struct ma_state *mas, unsigned long max, void **entry)
 static bool iter_left(struct ma_state *mas, unsigned long min, void **entry)
 {
 	unsigned long first, last;
+	bool seated = iter_seat(mas, mas->index);
 
-	if (root_is_node(mas->tree->ma_root)) {
-		iter_seat(mas, mas->index);
+	if (seated)
 		iter_cached_range(mas, &first, &last);
-	} else {
+	else
 		iter_small_range(mas->tree, mas->index, &first, &last);
-	}
 	if (first <= min) {
 		mas->status = ma_underflow;
 		return false;
 	}
-	if (root_is_node(mas->tree->ma_root)) {
+	if (seated) {
 		*entry = iter_slot_left(mas);
 	} else {
 		mas->index = mas->last = 0;     /* root entry: [1, ULONG_MAX] -> [0,0] */
-		*entry = mas->tree->ma_root;
+		*entry = iter_root_entry(mas->tree);   /* (NULL if a writer made it a node tree again) */
 	}
 	return true;
 }

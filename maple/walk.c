@@ -4,15 +4,20 @@
 #include "internal.h"
 
 /* Record the path from the root to the leaf holding @index: each level's node, limits, end and the
- * slot taken. The tree must be in node mode. */
-void walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
+ * slot taken. False when the tree is not in node mode (a writer holding the lock never sees that; a
+ * lockless reader may, when a writer emptied the tree or left only a root entry meanwhile). */
+bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
 {
 	struct maple_enode *enode;
 	unsigned long min, max;
 	unsigned char d;
+	void *root;
 
 restart:
-	enode = root_to_enode(__atomic_load_n(&((struct maple_tree *)mt)->ma_root, __ATOMIC_ACQUIRE));
+	root = __atomic_load_n(&((struct maple_tree *)mt)->ma_root, __ATOMIC_ACQUIRE);
+	if (!root_is_node(root))
+		return false;
+	enode = root_to_enode(root);
 	min = 0;
 	max = ULONG_MAX;
 	d = 0;
@@ -36,6 +41,7 @@ restart:
 		d++;
 	}
 	path->height = (unsigned char)(d + 1);
+	return true;
 }
 
 /* Point the state at the leaf level @lv (slot @offset) of a path; [index, last] := that slot. */
@@ -55,22 +61,24 @@ static void *walk_set_leaf(struct ma_state *mas, const struct walk_level *lv, un
 	return __atomic_load_n(&((struct maple_node *)node)->slot[offset], __ATOMIC_ACQUIRE);
 }
 
-/* Descend to the leaf holding mas->index (node mode only); the state describes that range.
- * The status is left alone. Returns the range's entry. */
-void *walk_leaf(struct ma_state *mas)
+/* Descend to the leaf holding mas->index; the state describes that range and *@entry is its entry.
+ * The status is left alone. False, with mas->node NULL and index/last kept, when the tree is no
+ * longer in node mode (RCU readers only). */
+bool walk_leaf(struct ma_state *mas, void **entry)
 {
 	struct walk_path path;
 	const struct walk_level *leaf;
-
 	unsigned long index = mas->index;
-	void *entry;
 
 	do {
-		walk_path_down(mas->tree, index, &path);
+		if (!walk_path_down(mas->tree, index, &path)) {
+			mas->node = NULL;
+			return false;
+		}
 		leaf = &path.lv[path.height - 1];
-		entry = walk_set_leaf(mas, leaf, (unsigned char)(path.height - 1), leaf->slot);
+		*entry = walk_set_leaf(mas, leaf, (unsigned char)(path.height - 1), leaf->slot);
 	} while (node_is_dead(mte_to_node(leaf->enode)));   /* RCU: replaced while we read it */
-	return entry;
+	return true;
 }
 
 /* Rebuild the path from the root to the state's leaf by following parent pointers up, then the
@@ -149,9 +157,10 @@ static int walk_descend_edge(struct walk_path *path, unsigned char d, unsigned c
 /* The leaf the state was in died (RCU): seat it on the range holding @index of the tree as it is now. */
 static bool walk_reseat(struct ma_state *mas, unsigned long index)
 {
+	void *entry;
+
 	mas->index = index;
-	walk_leaf(mas);
-	return true;
+	return walk_leaf(mas, &entry);
 }
 
 /* Move the state to the first slot of the next leaf (after a dead leaf: to the range after its
@@ -211,8 +220,10 @@ bool walk_prev_leaf(struct ma_state *mas)
  */
 void *mas_walk(struct ma_state *mas)
 {
-	void *root = mas->tree->ma_root;
+	void *root, *entry;
 
+again:
+	root = __atomic_load_n(&mas->tree->ma_root, __ATOMIC_ACQUIRE);
 	mas->node = NULL;
 	mas->min = 0;
 	mas->max = ULONG_MAX;
@@ -237,5 +248,7 @@ void *mas_walk(struct ma_state *mas)
 		return NULL;
 	}
 	mas->status = ma_active;
-	return walk_leaf(mas);
+	if (!walk_leaf(mas, &entry))
+		goto again;        /* RCU: the tree left node mode under us; answer for what it is now */
+	return entry;
 }

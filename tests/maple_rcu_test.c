@@ -241,40 +241,67 @@ static void *reader_thread(void *arg)
 	return NULL;
 }
 
-static void test_reader_threads(void **unused)
+/* The writer of test_reader_threads; with @mode_changes it also empties the tree and leaves a lone
+ * root entry every few hundred stores, so readers race the tree out of and back into node mode. */
+static void writer_loop(int n_ops, bool mode_changes)
 {
-	pthread_t readers[2];
-	unsigned long seed = 12345, before = live_nodes();
+	unsigned long seed = 12345;
 
-	(void)unused;
-	mt_init_flags(&shared, MT_FLAGS_USE_RCU);
-	/* an entry the writer never touches keeps the tree in node mode (a reader racing the tree into
-	 * or out of node mode is the thread target's business) */
-	assert_int_equal(mtree_store(&shared, KEYS + 100, P(1), GFP_KERNEL), 0);
-	writer_done = false;
-	for (long t = 0; t < 2; t++)
-		assert_int_equal(pthread_create(&readers[t], NULL, reader_thread, (void *)(t + 1)), 0);
-	for (int n = 0; n < 20000; n++) {
+	for (int n = 0; n < n_ops; n++) {
 		unsigned long first, len;
 
 		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
 		first = (seed >> 33) % KEYS;
 		len = 1 + (seed >> 20) % 16;
-		if ((seed >> 12) % 4 == 0)
+		if (mode_changes && n % 300 == 299) {
+			mtree_store_range(&shared, 0, ULONG_MAX, NULL, GFP_KERNEL);          /* empty */
+			if (n % 600 == 599)
+				mtree_store(&shared, 0, range_entry(0, 1), GFP_KERNEL);     /* root entry */
+		} else if ((seed >> 12) % 4 == 0) {
 			mtree_store_range(&shared, first, first + len - 1, NULL, GFP_KERNEL);
-		else
+		} else {
 			mtree_store_range(&shared, first, first + len - 1, range_entry(first, len), GFP_KERNEL);
+		}
 	}
+}
+
+static void run_reader_threads(bool mode_changes)
+{
+	pthread_t readers[2];
+	unsigned long before = live_nodes();
+
+	mt_init_flags(&shared, MT_FLAGS_USE_RCU);
+	if (!mode_changes)   /* an entry the writer never touches keeps the tree in node mode */
+		assert_int_equal(mtree_store(&shared, KEYS + 100, P(1), GFP_KERNEL), 0);
+	writer_done = false;
+	reader_errors = reader_reads = 0;
+	for (long t = 0; t < 2; t++)
+		assert_int_equal(pthread_create(&readers[t], NULL, reader_thread, (void *)(t + 1)), 0);
+	writer_loop(20000, mode_changes);
 	__atomic_store_n(&writer_done, true, __ATOMIC_RELEASE);
 	for (int t = 0; t < 2; t++)
 		pthread_join(readers[t], NULL);
 	assert_valid(&shared);
 	mtree_destroy(&shared);
 	urcu_memb_barrier();
-	fprintf(stderr, "reader threads: %lu reads, %lu errors\n", reader_reads, reader_errors);
+	fprintf(stderr, "reader threads%s: %lu reads, %lu errors\n", mode_changes ? " (mode changes)" : "",
+		reader_reads, reader_errors);
 	assert_true(reader_reads > 0);
 	assert_int_equal(reader_errors, 0);
 	assert_int_equal(live_nodes(), before);
+}
+
+/* Readers racing the tree out of node mode (empty, a lone root entry) and back. */
+static void test_reader_threads_mode_changes(void **unused)
+{
+	(void)unused;
+	run_reader_threads(true);
+}
+
+static void test_reader_threads(void **unused)
+{
+	(void)unused;
+	run_reader_threads(false);
 }
 
 int main(void)
@@ -284,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_deferred_frees),
 		cmocka_unit_test(test_no_append_in_rcu),
 		cmocka_unit_test(test_reader_threads),
+		cmocka_unit_test(test_reader_threads_mode_changes),
 	};
 	MAPLE_TEST_MAIN(tests);
 }
