@@ -155,6 +155,12 @@ void alloc_reserve_drain(struct node_reserve *r)
 		alloc_free_retired(r->node[--r->n]);
 }
 
+/** alloc_reserve_in_use() - the reserve alloc_node takes from now (NULL: none). */
+struct node_reserve *alloc_reserve_in_use(void)
+{
+	return alloc_reserve;
+}
+
 /** alloc_use_reserve() - node allocations for @r's tree take from @r first (NULL: none); returns
  * the reserve in use before. A strict reserve that runs dry is a bug (preallocation too small). */
 struct node_reserve *alloc_use_reserve(struct node_reserve *r)
@@ -212,11 +218,10 @@ void alloc_free_node(struct maple_tree *mt, struct maple_node *node)
 	free(node);
 }
 
-/* RCU mode, in two steps: @node leaves @mt's count when it dies (so the validator's balance holds
+/* RCU mode, in two steps: a node leaves @mt's count when it dies (so the validator's balance holds
  * while it waits), and leaves the global count when its grace period ends. */
-void alloc_retire_node(struct maple_tree *mt, struct maple_node *node)
+void alloc_retire_node(struct maple_tree *mt)
 {
-	(void)node;
 	alloc_owner_add(mt, -1);
 }
 

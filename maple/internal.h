@@ -10,7 +10,7 @@
 /* ---- alloc.c: every node comes from here; counted globally and per tree ---- */
 struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp);
 void alloc_free_node(struct maple_tree *mt, struct maple_node *node);
-void alloc_retire_node(struct maple_tree *mt, struct maple_node *node);
+void alloc_retire_node(struct maple_tree *mt);
 void alloc_free_retired(struct maple_node *node);
 unsigned long alloc_tree_live(const struct maple_tree *mt);
 
@@ -26,6 +26,7 @@ struct node_reserve {
 int alloc_reserve_fill(struct node_reserve *r, struct maple_tree *mt, unsigned int count, gfp_t gfp);
 void alloc_reserve_drain(struct node_reserve *r);
 struct node_reserve *alloc_use_reserve(struct node_reserve *r);
+struct node_reserve *alloc_reserve_in_use(void);
 void alloc_tree_forget(const struct maple_tree *mt);
 
 /* ---- node.c: whole-node reads and writes ---- */
@@ -37,7 +38,6 @@ size_t range_apply(const struct node_range *in, size_t n, unsigned long first, u
 		   void *entry, struct node_range *out);
 
 /* ---- rcu.c: retiring nodes that left the tree (dead marking, deferred frees in RCU mode) ---- */
-void rcu_mark_dead(struct maple_node *node);
 void rcu_retire_node(struct maple_tree *mt, struct maple_enode *enode);
 void rcu_retire_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned long max);
 

@@ -60,8 +60,7 @@ void wr_retry_init(struct wr_retry *rt, struct maple_tree *mt, gfp_t gfp)
 	rt->res.n = 0;
 	rt->res.strict = false;
 	rt->res.mt = mt;
-	rt->prev = alloc_use_reserve(NULL);
-	alloc_use_reserve(rt->prev);
+	rt->prev = alloc_reserve_in_use();
 }
 
 /** wr_retry_gfp() - the gfp of this try: GFP_NOWAIT first, then the caller's (from the reserve). */

@@ -43,7 +43,7 @@ static void rcu_defer_free(struct maple_tree *mt, struct maple_enode *enode)
 	struct rcu_dead_tail *tail = (struct rcu_dead_tail *)((char *)node + RCU_TAIL_OFFSET);
 
 	memset(slots, RCU_POISON, (size_t)((char *)node + MAPLE_NODE_SIZE - slots));
-	alloc_retire_node(mt, node);
+	alloc_retire_node(mt);
 	if (rcu_deferral)
 		rcu_deferral(&tail->head, rcu_free_dead);
 	else
@@ -51,7 +51,7 @@ static void rcu_defer_free(struct maple_tree *mt, struct maple_enode *enode)
 }
 
 /* Mark @node dead; readers that load its parent afterwards restart. */
-void rcu_mark_dead(struct maple_node *node)
+static void rcu_mark_dead(struct maple_node *node)
 {
 	__atomic_store_n(&node->parent, (void *)node, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
