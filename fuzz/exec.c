@@ -20,10 +20,10 @@ static void register_reader_once(void)
 	}
 }
 
-static unsigned int tree_flags(const struct ops_config *cfg)
+static unsigned int tree_flags(const struct ops_config *cfg, bool threads)
 {
 	return ((cfg->flags & OPS_CFG_ALLOC_RANGE) ? MT_FLAGS_ALLOC_RANGE : 0) |
-	       ((cfg->flags & OPS_CFG_RCU) ? MT_FLAGS_USE_RCU : 0) |
+	       ((cfg->flags & OPS_CFG_RCU) || threads ? MT_FLAGS_USE_RCU : 0) |
 	       ((cfg->flags & OPS_CFG_LOCK_EXTERN) ? MT_FLAGS_LOCK_EXTERN : 0);
 }
 
@@ -40,7 +40,7 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	x->res = res;
 	x->with_maple = with_maple;
 	x->tree_used = with_maple;
-	mt_init_flags(&x->mt, tree_flags(cfg));
+	mt_init_flags(&x->mt, tree_flags(cfg, opt->threads));
 	if (mt_external_lock(&x->mt)) {
 		/* The caller's lock, held for the whole stream (a retry never drops it); debug builds
 		 * check every write holds it. */
@@ -52,6 +52,8 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	x->mas = (struct ma_state){ .tree = &x->mt, .status = ma_start, .max = ULONG_MAX };
 	oracle_state_init(&x->os, &x->oracle, 0, 0);
 	readers_init(x);
+	if (opt->threads)
+		threads_mode_init(x);
 	faults_init(x);
 	mt_alloc_stats(&st);
 	x->live_at_start = st.live;
@@ -173,6 +175,8 @@ static const char *skipped(struct exec *x, const struct op *op)
 	if ((op->code == OP_MAS_STORE || op->code == OP_MAS_STORE_GFP || op->code == OP_MAS_STORE_PREALLOC) &&
 	    xa_is_advanced(e))
 		return "an advanced entry through mas_store is a caller error";
+	if (x->opt->threads && readers_is_op(op->code))
+		return "simulated readers and RCU mode switches are not part of a reader-thread run";
 	if (op->code == OP_BULK && oracle_mode(&x->oracle) != ORACLE_EMPTY)
 		return "bulk mode needs an empty tree";
 	if (op->code == OP_BULK && ((x->cfg.fault && !x->fault_spent) || x->faults_armed || x->writer_armed))
@@ -296,7 +300,15 @@ static bool exec_op(struct exec *x, const struct op *op)
 static int exec_finish(struct exec *x)
 {
 	bool ok = !x->res->failure.failed;
+	const struct exec_thread_hooks *th = x->opt->threads;
 
+	struct exec_failure reader_failure = { 0 };
+
+	if (th && !th->stop(th->ctx, &x->hist, &x->oracle, &reader_failure) && ok) {
+		x->res->failure = reader_failure;
+		x->res->failure.failed = true;
+		ok = false;
+	}
 	faults_finish(x);
 	readers_finish(x);
 	if (x->with_maple && ok)
@@ -308,6 +320,8 @@ static int exec_finish(struct exec *x)
 	/* A tree that failed validation may be unsafe to walk: leave it (and its nodes) alone. */
 	if (x->tree_used && (ok || strcmp(x->res->failure.check, "validate"))) {
 		mtree_destroy(&x->mt);
+		if (th)
+			urcu_memb_barrier();     /* the destroyed nodes' grace periods end */
 		if (ok)
 			ok = check_leaks(x, NULL);
 	}
@@ -408,10 +422,21 @@ int exec_list(const struct ops_list *list, const struct exec_options *opt, struc
 {
 	struct exec x;
 
+	const struct exec_thread_hooks *th = opt->threads;
+
 	exec_init(&x, &list->cfg, opt, res, true);
+	if (th)
+		th->start(th->ctx, &x.mt);
 	for (size_t i = 0; i < list->count; i++) {
+		bool ok;
+
 		x.line = list->lines[i];
-		if (!exec_op(&x, &list->ops[i]))
+		if (th && !th->op_begin(th->ctx, i))
+			break;
+		ok = exec_op(&x, &list->ops[i]);
+		if (th)
+			th->op_end(th->ctx, i);
+		if (!ok)
 			break;
 		x.op_number++;
 	}

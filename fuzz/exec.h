@@ -10,12 +10,15 @@
 
 #include "ops.h"
 
+struct exec_thread_hooks;
+
 struct exec_options {
 	FILE *trace;            /* if set, every op is printed here before it runs (maple-replay -v) */
 	FILE *report;           /* if set, a failure is reported here: signature, context, tree dump */
 	FILE *final_dump;       /* if set, the tree is dumped here at the end of the stream */
 	FILE *dot;              /* if set, the tree as Graphviz: after the failing op (its path in red),
 				 * or at the end of a stream that passed */
+	const struct exec_thread_hooks *threads;   /* fuzz_threads: the run has reader threads */
 };
 
 /* The failure signature: "maplefuzz: FAIL op=17 kind=mas_find check=entry expected=v12 got=v9". */
@@ -35,6 +38,22 @@ struct exec_result {
 	struct exec_failure failure;
 };
 
+/* A run beside real reader threads (fuzz_threads, threads.h). The tree is in RCU mode throughout and
+ * its frees go through liburcu's call_rcu; simulated-reader ops and RCU mode switches are skipped;
+ * every write is logged in the history with its op number. */
+struct maple_tree;
+struct history;
+struct oracle;
+struct exec_thread_hooks {
+	void *ctx;
+	void (*start)(void *ctx, struct maple_tree *mt);    /* before the first op */
+	bool (*op_begin)(void *ctx, unsigned long op);      /* false: stop the stream here */
+	void (*op_end)(void *ctx, unsigned long op);
+	/* After the last op, before the tree is destroyed: stop the readers and judge what they saw
+	 * against @h (every write of the run) and @final (the oracle now). False: a failure, in @f. */
+	bool (*stop)(void *ctx, const struct history *h, const struct oracle *final, struct exec_failure *f);
+};
+
 /* Run a binary stream / a parsed text list. Returns 0 when both sides agreed throughout, 1 on a
  * divergence (details in res->failure). */
 int exec_bytes(const uint8_t *data, size_t size, const struct exec_options *opt, struct exec_result *res);
@@ -45,7 +64,6 @@ void exec_print_signature(FILE *out, const struct exec_failure *f);
 
 /* What the oracle answered for one op of a stream (exec_expect): the expected results a generated
  * unit test asserts. @oracle is the model right after the op. */
-struct oracle;
 struct exec_expected {
 	bool skipped;              /* the executor does not run this op (a caller error it avoids) */
 	int ret;

@@ -27,16 +27,20 @@ void hist_clear(struct history *h)
 
 void hist_free(struct history *h)
 {
+	size_t limit = h->seg_limit;
+
 	free(h->w);
 	free(h->seg);
 	memset(h, 0, sizeof(*h));
+	h->seg_limit = limit;
 }
 
-/* Append the oracle's ranges over [first, last] (clipped to it); false if there are too many. */
+/* Append the oracle's ranges that meet [first, last]; false if there are too many. */
 static bool snapshot(struct history *h, const struct oracle *o, unsigned long first, unsigned long last,
 		     size_t *at, size_t *n)
 {
 	unsigned long i = first;
+	size_t limit = h->seg_limit ? h->seg_limit : HIST_SPAN_SEGMENTS;
 
 	*at = h->nseg;
 	*n = 0;
@@ -44,12 +48,12 @@ static bool snapshot(struct history *h, const struct oracle *o, unsigned long fi
 		unsigned long a, b;
 		void *e = oracle_range(o, i, &a, &b);
 
-		if (*n == HIST_SPAN_SEGMENTS) {
+		if (*n == limit) {
 			h->nseg = *at;
 			return false;
 		}
 		h->seg = grow(h->seg, &h->capseg, h->nseg + 1, sizeof(*h->seg));
-		h->seg[h->nseg++] = (struct hist_seg){ i, b < last ? b : last, e };
+		h->seg[h->nseg++] = (struct hist_seg){ a, b, e };
 		(*n)++;
 		if (b >= last)
 			return true;
@@ -57,8 +61,8 @@ static bool snapshot(struct history *h, const struct oracle *o, unsigned long fi
 	}
 }
 
-void hist_before(struct history *h, const struct oracle *o, unsigned long seq, unsigned long first,
-		 unsigned long last)
+void hist_before(struct history *h, const struct oracle *o, unsigned long seq, unsigned long op,
+		 unsigned long first, unsigned long last)
 {
 	struct hist_write *w;
 
@@ -66,6 +70,7 @@ void hist_before(struct history *h, const struct oracle *o, unsigned long seq, u
 	w = &h->w[h->n++];
 	memset(w, 0, sizeof(*w));
 	w->seq = seq;
+	w->op = op;
 	w->first = first;
 	w->last = last;
 	w->opaque = !snapshot(h, o, first, last, &w->before, &w->n_before);

@@ -11,7 +11,10 @@
 #include <oracle/oracle.h>
 
 #define HIST_SPAN_SEGMENTS 256     /* a wider span is kept as "opaque": any entry may have been there */
+#define HIST_RUN_SEGMENTS 65536    /* the same limit for a reader-thread run, which replays the history */
 
+/* One oracle range meeting a write's span, whole (not clipped to the span), so that storing a
+ * write's "after" ranges in order rebuilds the oracle of every moment. */
 struct hist_seg {
 	unsigned long first, last;
 	void *entry;
@@ -19,6 +22,7 @@ struct hist_seg {
 
 struct hist_write {
 	unsigned long seq;              /* the write's sequence number */
+	unsigned long op;               /* its op number in the stream */
 	unsigned long first, last;      /* its span */
 	bool opaque;                    /* too many ranges to keep: contents unknown */
 	size_t before, n_before, after, n_after;   /* segments in the pool */
@@ -29,13 +33,15 @@ struct history {
 	size_t n, cap;
 	struct hist_seg *seg;
 	size_t nseg, capseg;
+	size_t seg_limit;               /* ranges kept per span (0: HIST_SPAN_SEGMENTS) */
 };
 
 void hist_clear(struct history *h);
 void hist_free(struct history *h);
-/* Around one write (sequence number @seq, span [first, last]): the oracle before, then after. */
-void hist_before(struct history *h, const struct oracle *o, unsigned long seq, unsigned long first,
-		 unsigned long last);
+/* Around one write (sequence number @seq, op number @op, span [first, last]): the oracle before,
+ * then after. */
+void hist_before(struct history *h, const struct oracle *o, unsigned long seq, unsigned long op,
+		 unsigned long first, unsigned long last);
 void hist_after(struct history *h, const struct oracle *o);
 /* True when @index held @entry at some moment since just before write @since (the current oracle
  * answers for the indices no logged write touched). */

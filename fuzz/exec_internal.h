@@ -66,6 +66,7 @@ struct exec {
 	struct sim_reader readers[OPS_READERS];
 	unsigned long write_seq;        /* writes run so far */
 	bool write_logged;              /* the history holds a "before" for the write running now */
+	bool log_every_write;           /* reader threads: the history keeps the whole run */
 	struct history hist;            /* the writes since the oldest active reader began */
 };
 
@@ -76,6 +77,7 @@ void readers_init(struct exec *x);
 void readers_before_write(struct exec *x, unsigned long first, unsigned long last);
 void readers_after_write(struct exec *x);
 void readers_finish(struct exec *x);
+void threads_mode_init(struct exec *x);
 
 /* exec_faults.c: fault ops and the writer at the retry point */
 bool faults_is_op(enum op_code code);

@@ -78,6 +78,15 @@ void readers_init(struct exec *x)
 	mt_set_call_rcu(gp_defer);
 }
 
+/* fuzz_threads: real readers, so real grace periods, and every write in the history. */
+void threads_mode_init(struct exec *x)
+{
+	gp_owner = NULL;
+	mt_set_call_rcu(NULL);
+	x->log_every_write = true;
+	x->hist.seg_limit = HIST_RUN_SEGMENTS;
+}
+
 static void reader_end(struct exec *x, struct sim_reader *r)
 {
 	if (!r->active)
@@ -103,9 +112,9 @@ void readers_finish(struct exec *x)
 void readers_before_write(struct exec *x, unsigned long first, unsigned long last)
 {
 	x->write_seq++;
-	x->write_logged = any_reader(x);
+	x->write_logged = any_reader(x) || x->log_every_write;
 	if (x->write_logged)
-		hist_before(&x->hist, &x->oracle, x->write_seq, first, last);
+		hist_before(&x->hist, &x->oracle, x->write_seq, x->op_number, first, last);
 }
 
 /* After the op of the last readers_before_write (nothing if there was none since). */

@@ -3,8 +3,6 @@
  * docs/semantics.md's, step for step (one set-up per direction, then one step). Never writes the tree. */
 #include "internal.h"
 
-#include <urcu/urcu-memb.h>
-
 /* ---- where the state stands (docs/semantics.md "Where a state stands") ----
  * A step right starts from the range holding `last`, a step left from the range holding `index`.
  * While [index, last] is the cached slot's range both are that slot; otherwise the state is
@@ -589,9 +587,9 @@ void *mtree_load(struct maple_tree *mt, unsigned long index)
 	MA_STATE(mas, mt, index, index);
 	void *entry;
 
-	urcu_memb_read_lock();
+	mt_rcu_read_lock();
 	entry = mas_walk(&mas);
-	urcu_memb_read_unlock();
+	mt_rcu_read_unlock();
 	return xa_is_zero(entry) ? NULL : entry;
 }
 
@@ -611,7 +609,7 @@ void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max)
 
 	if (*index > max)
 		return NULL;
-	urcu_memb_read_lock();
+	mt_rcu_read_lock();
 	entry = mas_walk(&mas);
 	if (xa_is_zero(entry))
 		entry = NULL;
@@ -622,7 +620,7 @@ void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max)
 	}
 	if (mas.status != ma_active && mas.status != ma_root)
 		entry = NULL;
-	urcu_memb_read_unlock();
+	mt_rcu_read_unlock();
 	if (entry)
 		*index = mas.last + 1;
 	return entry;
@@ -652,9 +650,9 @@ void *mt_next(struct maple_tree *mt, unsigned long index, unsigned long max)
 	MA_STATE(mas, mt, index, index);
 	void *entry;
 
-	urcu_memb_read_lock();
+	mt_rcu_read_lock();
 	entry = mas_next(&mas, max);
-	urcu_memb_read_unlock();
+	mt_rcu_read_unlock();
 	return entry;
 }
 
@@ -669,8 +667,8 @@ void *mt_prev(struct maple_tree *mt, unsigned long index, unsigned long min)
 	MA_STATE(mas, mt, index, index);
 	void *entry;
 
-	urcu_memb_read_lock();
+	mt_rcu_read_lock();
 	entry = mas_prev(&mas, min);
-	urcu_memb_read_unlock();
+	mt_rcu_read_unlock();
 	return entry;
 }

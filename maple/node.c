@@ -68,7 +68,7 @@ void node_write_slots(struct maple_node *node, unsigned char from, const struct 
 			__atomic_store_n(&node->pivot[at], r[i].last, __ATOMIC_RELEASE);
 	}
 	if (end < MAPLE_RANGE64_SLOTS - 1)
-		node->meta.end = end;
+		__atomic_store_n(&node->meta.end, end, __ATOMIC_RELEASE);
 }
 
 /* Free the subtree under @enode (whose max is @max), children first. */

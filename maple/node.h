@@ -66,6 +66,10 @@ _Static_assert(sizeof(struct maple_node) == MAPLE_NODE_SIZE, "a node is 256 byte
 _Static_assert(offsetof(struct maple_node, ma64.pivot) == offsetof(struct maple_node, pivot),
 	       "pivots are at the same place in every view");
 
+/* A field that lockless readers load while an RCU-mode writer may change it in place (pivots, the
+ * metadata end, parent pointers): read once, as one relaxed atomic access. */
+#define node_read_once(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
 /* ---- per-type sizes ---- */
 static inline unsigned char type_slots(enum maple_type type)
 {
@@ -166,15 +170,16 @@ static inline unsigned char node_parent_slot(const struct maple_node *node)
 	return (unsigned char)(((uintptr_t)node->parent & MAPLE_PARENT_SLOT_MASK) >> MAPLE_PARENT_SLOT_SHIFT);
 }
 
+/* Parent pointers are stored with release order: a reader walking up may follow one at any time. */
 static inline void node_set_parent(struct maple_node *node, struct maple_node *parent, unsigned char slot)
 {
-	node->parent = (void *)((uintptr_t)parent | ((uintptr_t)slot << MAPLE_PARENT_SLOT_SHIFT) |
-				MAPLE_PARENT_RANGE64);
+	__atomic_store_n(&node->parent, (void *)((uintptr_t)parent | ((uintptr_t)slot << MAPLE_PARENT_SLOT_SHIFT) |
+						 MAPLE_PARENT_RANGE64), __ATOMIC_RELEASE);
 }
 
 static inline void node_set_root_parent(struct maple_node *node, struct maple_tree *mt)
 {
-	node->parent = (void *)((uintptr_t)mt | MAPLE_PARENT_ROOT);
+	__atomic_store_n(&node->parent, (void *)((uintptr_t)mt | MAPLE_PARENT_ROOT), __ATOMIC_RELEASE);
 }
 
 /* ---- dead nodes (RCU mode): a replaced node's parent points to itself ---- */
@@ -203,13 +208,13 @@ static inline void node_publish(void **slot, void *value)
 static inline unsigned char ma_data_end(const struct maple_node *node, enum maple_type type,
 					unsigned long max)
 {
-	unsigned long last = node->pivot[MAPLE_RANGE64_PIVOTS - 1];
+	unsigned long last = node_read_once(node->pivot[MAPLE_RANGE64_PIVOTS - 1]);
 
 	if (type == maple_arange_64)
-		return node->ma64.meta.end;
+		return node_read_once(node->ma64.meta.end);
 
 	if (last == 0)
-		return node->meta.end;
+		return node_read_once(node->meta.end);
 	if (last == max)
 		return MAPLE_RANGE64_PIVOTS - 1;
 	return MAPLE_RANGE64_PIVOTS;
@@ -227,13 +232,13 @@ static inline unsigned char node_data_end(const struct maple_node *node, unsigne
 static inline unsigned long node_slot_max(const struct maple_node *node, unsigned char i,
 					  unsigned char end, unsigned long max)
 {
-	return i < end ? node->pivot[i] : max;
+	return i < end ? node_read_once(node->pivot[i]) : max;
 }
 
 /* Lower bound of slot @i of a node whose min is @min. */
 static inline unsigned long node_slot_min(const struct maple_node *node, unsigned char i, unsigned long min)
 {
-	return i ? node->pivot[i - 1] + 1 : min;
+	return i ? node_read_once(node->pivot[i - 1]) + 1 : min;
 }
 
 /* The offset of the slot holding @index (the node covers it). */
@@ -241,7 +246,7 @@ static inline unsigned char node_find_slot(const struct maple_node *node, unsign
 {
 	unsigned char i = 0;
 
-	while (i < end && node->pivot[i] < index)
+	while (i < end && node_read_once(node->pivot[i]) < index)
 		i++;
 	return i;
 }

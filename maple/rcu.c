@@ -5,8 +5,41 @@
  * Never clobbers or frees a node that is still reachable from the tree. */
 #include "internal.h"
 
-#include <string.h>
 #include <urcu/urcu-memb.h>
+
+/* ThreadSanitizer cannot see liburcu's ordering (inline asm and volatile accesses), so under TSan
+ * every read section's end releases, and every deferred free first acquires, one object standing
+ * for "the grace period": the edge RCU guarantees between a reader's last access and the free.
+ * The writer releases it before handing a node over, ordering its own last writes too. */
+#if defined(__SANITIZE_THREAD__)
+#define MT_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MT_TSAN 1
+#endif
+#endif
+#ifdef MT_TSAN
+#include <sanitizer/tsan_interface.h>
+static char tsan_grace_period;
+#define tsan_gp_release() __tsan_release(&tsan_grace_period)
+#define tsan_gp_acquire() __tsan_acquire(&tsan_grace_period)
+#else
+#define tsan_gp_release() ((void)0)
+#define tsan_gp_acquire() ((void)0)
+#endif
+
+/** mt_rcu_read_lock() - begin a read section (liburcu memb's read lock). */
+void mt_rcu_read_lock(void)
+{
+	urcu_memb_read_lock();
+}
+
+/** mt_rcu_read_unlock() - end a read section; under TSan also the grace-period edge above. */
+void mt_rcu_read_unlock(void)
+{
+	tsan_gp_release();
+	urcu_memb_read_unlock();
+}
 
 /* A dead node waits for its grace period with its rcu_head in its last 16 bytes, inside the slot
  * array, which is clobbered: an entry or child pointer read from a dead node is garbage unless the
@@ -16,7 +49,7 @@ struct rcu_dead_tail {
 };
 
 #define RCU_TAIL_OFFSET (MAPLE_NODE_SIZE - sizeof(struct rcu_dead_tail))
-#define RCU_POISON 0xa5          /* a clobbered slot reads 0xa5a5...: no valid entry or node */
+#define RCU_POISON_WORD 0xa5a5a5a5a5a5a5a5UL   /* a clobbered slot: no valid entry or node */
 
 static mt_call_rcu_fn rcu_deferral;
 
@@ -32,18 +65,23 @@ void mt_set_call_rcu(mt_call_rcu_fn fn)
 
 static void rcu_free_dead(struct rcu_head *head)
 {
+	tsan_gp_acquire();
 	alloc_free_retired((struct maple_node *)((char *)head - RCU_TAIL_OFFSET));
 }
 
-/* Clobber a dead node's slots and hand it to the grace-period machinery. */
+/* Clobber a dead node's slots and hand it to the grace-period machinery. The clobber is atomic:
+ * readers may still load those slots (and then find the node dead). */
 static void rcu_defer_free(struct maple_tree *mt, struct maple_enode *enode)
 {
 	struct maple_node *node = mte_to_node(enode);
-	char *slots = (char *)node_slots(node, mte_type(enode));
+	void **slot = node_slots(node, mte_type(enode));
+	void **end = (void **)((char *)node + MAPLE_NODE_SIZE);
 	struct rcu_dead_tail *tail = (struct rcu_dead_tail *)((char *)node + RCU_TAIL_OFFSET);
 
-	memset(slots, RCU_POISON, (size_t)((char *)node + MAPLE_NODE_SIZE - slots));
+	for (; slot < end; slot++)
+		__atomic_store_n(slot, (void *)RCU_POISON_WORD, __ATOMIC_RELAXED);
 	alloc_retire_node(mt);
+	tsan_gp_release();
 	if (rcu_deferral)
 		rcu_deferral(&tail->head, rcu_free_dead);
 	else

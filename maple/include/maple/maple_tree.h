@@ -83,6 +83,12 @@ static inline bool mt_in_rcu(const struct maple_tree *mt) { return mt->ma_flags 
  * so that every pending node free has run. Both take the tree lock. */
 void mt_set_in_rcu(struct maple_tree *mt);
 void mt_clear_in_rcu(struct maple_tree *mt);
+/* Read sections for lockless readers of an RCU-mode tree: liburcu memb's read lock and unlock.
+ * Plain urcu_memb_read_lock() works as well; these add, under ThreadSanitizer, the happens-before
+ * edge from a read section's end to the frees after the next grace period that TSan cannot see
+ * through liburcu, so a TSan run reports only real races. */
+void mt_rcu_read_lock(void);
+void mt_rcu_read_unlock(void);
 /* mt_set_call_rcu: testing hook (not a kernel API): RCU-mode node frees go through @fn instead of
  * urcu_memb_call_rcu (NULL: back to it). @fn(head, free) must call free(head) once no reader that
  * might have seen the node is still in its read section. Global. */
