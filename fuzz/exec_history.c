@@ -80,6 +80,7 @@ void hist_after(struct history *h, const struct oracle *o)
 {
 	struct hist_write *w = &h->w[h->n - 1];
 
+	w->mode_after = oracle_mode(o);
 	if (!w->opaque)
 		w->opaque = !snapshot(h, o, w->first, w->last, &w->after, &w->n_after);
 }

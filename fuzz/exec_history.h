@@ -25,6 +25,9 @@ struct hist_write {
 	unsigned long op;               /* its op number in the stream */
 	unsigned long first, last;      /* its span */
 	bool opaque;                    /* too many ranges to keep: contents unknown */
+	bool transient;                 /* another writer stored inside it: states between before and
+					 * after existed too (any entry may have been seen in its span) */
+	int mode_after;                 /* the oracle's mode after it (enum oracle_mode) */
 	size_t before, n_before, after, n_after;   /* segments in the pool */
 };
 

@@ -113,8 +113,10 @@ void readers_before_write(struct exec *x, unsigned long first, unsigned long las
 {
 	x->write_seq++;
 	x->write_logged = any_reader(x) || x->log_every_write;
-	if (x->write_logged)
+	if (x->write_logged) {
 		hist_before(&x->hist, &x->oracle, x->write_seq, x->op_number, first, last);
+		x->hist.w[x->hist.n - 1].transient = x->writer_armed;
+	}
 }
 
 /* After the op of the last readers_before_write (nothing if there was none since). */

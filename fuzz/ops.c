@@ -92,7 +92,7 @@ void ops_reader_init(struct ops_reader *r, const uint8_t *data, size_t size, str
 	cfg->flags = read_u8(r);
 	cfg->validate_period = read_u8(r);
 	cfg->fault = read_u8(r);
-	cfg->reserved = read_u8(r);
+	cfg->readers = read_u8(r);
 }
 
 bool ops_reader_more(const struct ops_reader *r)
@@ -236,7 +236,7 @@ void ops_encode_config(struct ops_buf *b, const struct ops_config *cfg)
 	buf_put(b, cfg->flags);
 	buf_put(b, cfg->validate_period);
 	buf_put(b, cfg->fault);
-	buf_put(b, cfg->reserved);
+	buf_put(b, cfg->readers);
 }
 
 static void encode_index(struct ops_buf *b, unsigned long v)
@@ -355,6 +355,9 @@ void ops_format(const struct op *op, char *buf, size_t len)
 
 void ops_format_config(const struct ops_config *cfg, char *buf, size_t len)
 {
-	snprintf(buf, len, "config flags=0x%x validate=%u fault=%u", cfg->flags, cfg->validate_period,
-		 cfg->fault);
+	int n = snprintf(buf, len, "config flags=0x%x validate=%u fault=%u", cfg->flags, cfg->validate_period,
+			 cfg->fault);
+
+	if (cfg->readers & 3 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " readers=%u", 1u + (cfg->readers & 3u));
 }

@@ -68,7 +68,7 @@ struct ops_config {
 	uint8_t flags;            /* OPS_CFG_* */
 	uint8_t validate_period;  /* full validation every N+1 ops once the tree is big */
 	uint8_t fault;            /* reserved for allocation-failure injection */
-	uint8_t reserved;
+	uint8_t readers;          /* fuzz_threads: 1 + (readers & 3) reader threads; ignored elsewhere */
 };
 
 /* What the decoder may consult to shape indices: ranges that exist now, the last index used. */

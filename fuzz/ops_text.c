@@ -113,6 +113,10 @@ static int parse_config(struct parse *p, char **tok, int ntok, struct ops_config
 			cfg->validate_period = (uint8_t)v;
 		else if (!strcmp(tok[i], "fault"))
 			cfg->fault = (uint8_t)v;
+		else if (!strcmp(tok[i], "readers") && v >= 1 && v <= 4)
+			cfg->readers = (uint8_t)(v - 1);
+		else if (!strcmp(tok[i], "readers"))
+			return parse_error(p, "readers=%lu: fuzz_threads runs 1 to 4 reader threads", v);
 		else
 			return parse_error(p, "unknown config key '%s'", tok[i]);
 	}

@@ -2,6 +2,7 @@
  *
  *   maple-replay [-v] [-q] [-d] [-s] FILE|DIR...
  *   maple-replay [--dot OUT | --svg OUT | --png OUT] FILE
+ *   maple-replay --threads N [--repeat R] [-q] FILE|DIR...
  *
  * Each FILE is a binary op stream (a corpus entry or a crash file) or a text op file starting with
  * "maplefuzz-ops v1". A DIR replays every file in it (names starting with '.', and *.txt / *.md
@@ -14,6 +15,9 @@
  *   --dot OUT  write the tree as Graphviz: after the failing op, with the path to the index it was
  *              about in red, or at the end of a stream that passes
  *   --svg OUT, --png OUT  the same, rendered by Graphviz's dot (the source is kept as OUT.dot)
+ *   --threads N  run each input as fuzz_threads does: the writer beside N reader threads (1-4;
+ *              0: as many as the preamble asks for), every read judged afterwards
+ *   --repeat R   run each input R times (thread runs differ from run to run) and say how many failed
  * Exit: 0 all inputs agree, 1 a failure was reproduced, 2 bad usage or unreadable/malformed input. */
 #include <dirent.h>
 #include <getopt.h>
@@ -27,13 +31,70 @@
 #include <maple/maple_tree.h>
 
 #include "exec.h"
+#include "threads.h"
 #include "tool_io.h"
 
 struct replay {
 	bool verbose, quiet, dump, stats;
+	bool threads;
+	unsigned readers;          /* --threads N (0: the preamble's) */
+	unsigned long repeat;      /* --repeat R */
 	unsigned passed, failed, bad;
 	FILE *dot;                 /* --dot / --svg / --png */
 };
+
+/* The input as a list of ops: parsed text, or the decoded binary stream. 2: malformed text. */
+static int load_list(const char *path, const uint8_t *data, size_t size, struct ops_list *list)
+{
+	char err[512];
+
+	if (!ops_looks_like_text(data, size)) {
+		exec_decode_to_list(data, size, list);
+		return 0;
+	}
+	if (tool_parse_text(path, data, size, list, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		ops_list_free(list);
+		return 2;
+	}
+	return 0;
+}
+
+/* --threads: R runs beside reader threads; the first failure is reported in full, later ones by
+ * their signature. */
+static int replay_threads(struct replay *rp, const char *path, const uint8_t *data, size_t size)
+{
+	struct threads_options opt = { .readers = rp->readers, .trace = rp->verbose ? stdout : NULL };
+	struct threads_result res, sum = { 0 };
+	struct ops_list list;
+	unsigned long failed = 0;
+
+	if (load_list(path, data, size, &list))
+		return 2;
+	for (unsigned long run = 0; run < rp->repeat; run++) {
+		opt.report = failed ? NULL : stdout;
+		if (threads_run_list(&list, &opt, &res)) {
+			if (failed++)
+				exec_print_signature(stdout, &res.exec.failure);
+		}
+		sum.readers = res.readers;
+		sum.exec.ops_run = res.exec.ops_run;
+		sum.reads += res.reads;
+		sum.judged += res.judged;
+		sum.exact += res.exact;
+		sum.overlapped += res.overlapped;
+	}
+	ops_list_free(&list);
+	if (failed)
+		printf("FAIL %s: %lu of %lu runs failed\n", path, failed, rp->repeat);
+	else if (!rp->quiet)
+		printf("ok   %s (%lu ops, %lu runs)\n", path, sum.exec.ops_run, rp->repeat);
+	if (!rp->quiet || failed) {
+		printf("     ");
+		threads_print_counts(stdout, &sum);
+	}
+	return failed ? 1 : 0;
+}
 
 static int replay_data(struct replay *rp, const char *path, const uint8_t *data, size_t size)
 {
@@ -42,6 +103,8 @@ static int replay_data(struct replay *rp, const char *path, const uint8_t *data,
 	struct exec_result res;
 	int rc;
 
+	if (rp->threads)
+		return replay_threads(rp, path, data, size);
 	if (ops_looks_like_text(data, size)) {
 		struct ops_list list;
 		char err[512];
@@ -136,7 +199,8 @@ static void print_store_stats(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: maple-replay [-v] [-q] [-d] [-s] FILE|DIR...\n"
-			"       maple-replay [--dot OUT | --svg OUT | --png OUT] FILE\n");
+			"       maple-replay [--dot OUT | --svg OUT | --png OUT] FILE\n"
+			"       maple-replay --threads N [--repeat R] [-q] FILE|DIR...\n");
 	return 2;
 }
 
@@ -183,9 +247,11 @@ int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "dot", required_argument, NULL, 'D' }, { "svg", required_argument, NULL, 'S' },
-		{ "png", required_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
+		{ "png", required_argument, NULL, 'P' }, { "threads", required_argument, NULL, 'T' },
+		{ "repeat", required_argument, NULL, 'R' }, { NULL, 0, NULL, 0 },
 	};
-	struct replay rp = { 0 };
+	struct replay rp = { .repeat = 1 };
+	char *end;
 	struct picture pic = { 0 };
 	int opt, worst = 0;
 
@@ -193,6 +259,15 @@ int main(int argc, char **argv)
 		if (opt == 'D' || opt == 'S' || opt == 'P') {
 			pic.out = optarg;
 			pic.format = opt == 'D' ? "dot" : opt == 'S' ? "svg" : "png";
+		} else if (opt == 'T') {
+			rp.threads = true;
+			rp.readers = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !*optarg || rp.readers > THREADS_MAX_READERS)
+				return usage();
+		} else if (opt == 'R') {
+			rp.repeat = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || !rp.repeat)
+				return usage();
 		} else if (opt == 'v')
 			rp.verbose = true;
 		else if (opt == 'd')
@@ -204,7 +279,8 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (optind == argc || (pic.out && optind + 1 != argc))
+	if (optind == argc || (pic.out && optind + 1 != argc) || (rp.threads && (pic.out || rp.dump)) ||
+	    (rp.repeat > 1 && !rp.threads))
 		return usage();
 	if (pic.out && picture_open(&rp, &pic))
 		return 2;

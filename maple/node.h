@@ -209,12 +209,19 @@ static inline unsigned char ma_data_end(const struct maple_node *node, enum mapl
 					unsigned long max)
 {
 	unsigned long last = node_read_once(node->pivot[MAPLE_RANGE64_PIVOTS - 1]);
+	unsigned char end;
 
-	if (type == maple_arange_64)
-		return node_read_once(node->ma64.meta.end);
-
-	if (last == 0)
-		return node_read_once(node->meta.end);
+	/* A lockless reader may read the metadata of a node that died meanwhile (its slots, the
+	 * metadata among them, clobbered): clamp, so that what it reads next stays inside the node
+	 * until it sees the node dead. */
+	if (type == maple_arange_64) {
+		end = node_read_once(node->ma64.meta.end);
+		return end < MAPLE_ARANGE64_SLOTS ? end : MAPLE_ARANGE64_SLOTS - 1;
+	}
+	if (last == 0) {
+		end = node_read_once(node->meta.end);
+		return end < MAPLE_RANGE64_PIVOTS ? end : MAPLE_RANGE64_PIVOTS - 1;
+	}
 	if (last == max)
 		return MAPLE_RANGE64_PIVOTS - 1;
 	return MAPLE_RANGE64_PIVOTS;

@@ -1,0 +1,354 @@
+/* threads_check.c - judging a reader-thread run afterwards. The run's history holds every write
+ * with the oracle's ranges over its span before and after; storing the "after" ranges in order
+ * rebuilds the oracle as it was when each read began, and the writes inside a read's window say
+ * what may have changed under it. Each rule, and why it is sound, is in docs/semantics.md
+ * "Reader threads". The rebuilt oracle must end equal to the real one, or the judge says so. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <maple/maple_tree.h>
+
+#include "exec_history.h"
+#include "threads_internal.h"
+
+#define JUDGE_RANGES 512       /* ranges one "untouched" check looks at, at most */
+
+static const char *const kind_names[] = { "reader_load", "reader_walk", "reader_find", "reader_find_rev",
+					  "reader_mt_find" };
+
+struct judge {
+	const struct history *h;
+	struct oracle work;        /* the oracle when the read being judged began */
+	size_t applied;            /* writes stored into it */
+	bool lost;                 /* a write too wide to log: the oracle is unknown from there */
+	bool wrong_mode;           /* the rebuilt oracle's mode differed from the real one's */
+	size_t lo, hi;             /* the writes inside the read's window: h->w[lo .. hi) */
+	size_t chain_lo;           /* ... and from its iteration's previous step on */
+};
+
+/* ---- the rebuilt oracle ---- */
+
+static void apply_write(struct judge *j, const struct hist_write *w)
+{
+	if (w->opaque) {
+		j->lost = true;
+		return;
+	}
+	for (size_t i = 0; i < w->n_after && !j->lost; i++) {
+		const struct hist_seg *s = &j->h->seg[w->after + i];
+
+		if (oracle_store_range(&j->work, s->first, s->last, s->entry))
+			j->lost = true;
+	}
+	if (!j->lost && (int)oracle_mode(&j->work) != w->mode_after)
+		j->wrong_mode = true;
+}
+
+static void advance_to(struct judge *j, unsigned long version)
+{
+	while (j->applied < j->h->n && j->h->w[j->applied].op < version)
+		apply_write(j, &j->h->w[j->applied++]);
+}
+
+/* The first write whose op is @op or later. */
+static size_t write_from(const struct history *h, unsigned long op)
+{
+	size_t a = 0, b = h->n;
+
+	while (a < b) {
+		size_t m = (a + b) / 2;
+
+		if (h->w[m].op < op)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/* ---- what the writes of the window did ---- */
+
+static const void *after_entry(const struct history *h, const struct hist_write *w, unsigned long index)
+{
+	for (size_t i = 0; i < w->n_after; i++) {
+		const struct hist_seg *s = &h->seg[w->after + i];
+
+		if (s->first <= index && index <= s->last)
+			return s->entry;
+	}
+	return NULL;
+}
+
+static bool span_meets(const struct hist_write *w, unsigned long first, unsigned long last)
+{
+	return w->first <= last && first <= w->last;
+}
+
+/* Whether @index held @entry at some moment of the window. */
+static bool held(const struct judge *j, unsigned long index, const void *entry)
+{
+	if (oracle_range(&j->work, index, NULL, NULL) == entry)
+		return true;
+	for (size_t k = j->lo; k < j->hi; k++) {
+		const struct hist_write *w = &j->h->w[k];
+
+		if (span_meets(w, index, index) &&
+		    (w->opaque || w->transient || after_entry(j->h, w, index) == entry))
+			return true;
+	}
+	return false;
+}
+
+static bool touched(const struct judge *j, unsigned long first, unsigned long last)
+{
+	for (size_t k = j->lo; k < j->hi; k++)
+		if (span_meets(&j->h->w[k], first, last))
+			return true;
+	return false;
+}
+
+/* Whether the spans of the window's writes cover all of [first, last]. */
+static bool covered(const struct judge *j, unsigned long first, unsigned long last)
+{
+	unsigned long at = first;
+
+	for (;;) {
+		bool found = false;
+		unsigned long reach = 0;
+
+		for (size_t k = j->lo; k < j->hi; k++) {
+			const struct hist_write *w = &j->h->w[k];
+
+			if (span_meets(w, at, at) && (!found || w->last > reach)) {
+				reach = w->last;
+				found = true;
+			}
+		}
+		if (!found)
+			return false;
+		if (reach >= last)
+			return true;
+		at = reach + 1;
+	}
+}
+
+/* Every index of [first, last] that no write of the window touched holds @entry. */
+static bool untouched_hold(const struct judge *j, unsigned long first, unsigned long last, const void *entry)
+{
+	unsigned long i = first;
+
+	for (unsigned n = 0; n < JUDGE_RANGES; n++) {
+		unsigned long b;
+		void *e = oracle_range(&j->work, i, NULL, &b);
+		unsigned long to = b < last ? b : last;
+
+		if (e != entry && !covered(j, i, to))
+			return false;
+		if (b >= last)
+			return true;
+		i = b + 1;
+	}
+	return true;
+}
+
+/* ---- exact answers, for reads no write overlapped ---- */
+
+/* The model's answer to the read (an iteration: replayed from its start, every step seeing the
+ * same tree), compared with what the reader got. */
+static bool exact(struct judge *j, const struct tread *t, char *want, size_t len)
+{
+	struct oracle_state s;
+	unsigned long at = t->index;
+	void *e = NULL;
+	char eb[48];
+
+	switch (t->kind) {
+	case TREAD_LOAD:
+		e = oracle_load(&j->work, t->index);
+		snprintf(want, len, "%s", ops_format_ptr(e, eb, sizeof(eb)));
+		return e == t->entry;
+	case TREAD_MT_FIND:
+		e = oracle_find(&j->work, &at, t->bound);
+		snprintf(want, len, "%s up to %lu", ops_format_ptr(e, eb, sizeof(eb)), at - 1);
+		return e == t->entry && (!e || at - 1 == t->last);
+	case TREAD_WALK:
+		oracle_state_init(&s, &j->work, t->index, t->index);
+		e = oracle_state_walk(&s);
+		break;
+	default:
+		oracle_state_init(&s, &j->work, t->start, t->start);
+		for (unsigned step = 0; step <= t->step; step++)
+			e = t->kind == TREAD_FIND ? oracle_state_find(&s, t->bound) : oracle_state_find_rev(&s, t->bound);
+		if (!e) {
+			snprintf(want, len, "nothing more");
+			return t->end;
+		}
+		break;
+	}
+	snprintf(want, len, "%s [%lu, %lu]", ops_format_ptr(e, eb, sizeof(eb)), s.index, s.last);
+	return !t->end && e == t->entry && s.index == t->first && s.last == t->last;
+}
+
+/* ---- one read ---- */
+
+void threads_describe(const struct threads_run *run, const struct tread *t, char *buf, size_t len)
+{
+	static const char *const calls[] = { "mtree_load", "mas_walk", "mas_find", "mas_find_rev", "mt_find" };
+	char eb[48];
+	int n;
+
+	(void)run;
+	n = snprintf(buf, len, "reader %u: %s(%lu", t->reader, calls[t->kind], t->index);
+	if (t->kind >= TREAD_FIND)
+		n += snprintf(buf + n, len - (size_t)n, ", %lu) step %u", t->bound, t->step);
+	else
+		n += snprintf(buf + n, len - (size_t)n, ")");
+	n += snprintf(buf + n, len - (size_t)n, " -> %s", t->end ? "nothing" : ops_format_ptr(t->entry, eb, sizeof(eb)));
+	if (t->kind != TREAD_LOAD && !t->end)
+		n += snprintf(buf + n, len - (size_t)n, " [%lu, %lu]", t->kind == TREAD_MT_FIND ? t->index : t->first, t->last);
+	snprintf(buf + n, len - (size_t)n, " after op %ld finished, before op %lu started",
+		 (long)t->f0 - 1, t->s1);
+}
+
+static bool fail(const struct threads_run *run, const struct tread *t, struct exec_failure *f,
+		 const char *check, const char *want)
+{
+	char got[160];
+
+	memset(f, 0, sizeof(*f));
+	((struct threads_run *)run)->failed_read = t;
+	f->op_number = t->f0;
+	snprintf(f->kind, sizeof(f->kind), "%s", kind_names[t->kind]);
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	snprintf(f->expected, sizeof(f->expected), "%s", want);
+	threads_describe(run, t, got, sizeof(got));
+	snprintf(f->op_text, sizeof(f->op_text), "%s", got);
+	snprintf(f->got, sizeof(f->got), "%s", strchr(got, '>') ? strchr(got, '>') + 2 : got);
+	return false;
+}
+
+/* The indices a read was about: overlap with a write's span there is what the counter counts. */
+static void read_span(const struct tread *t, unsigned long *lo, unsigned long *hi)
+{
+	unsigned long a = t->index < t->first ? t->index : t->first;
+	unsigned long b = t->index > t->last ? t->index : t->last;
+
+	switch (t->kind) {
+	case TREAD_LOAD: *lo = *hi = t->index; break;
+	case TREAD_WALK: *lo = a; *hi = b; break;
+	case TREAD_FIND: *lo = t->end ? t->index : a; *hi = t->end ? t->bound : t->last; break;
+	case TREAD_FIND_REV: *lo = t->end ? t->bound : t->first; *hi = t->end ? t->index : b; break;
+	default: *lo = t->index; *hi = t->end ? t->bound : t->last; break;
+	}
+}
+
+static bool judge_read(struct judge *j, const struct threads_run *run, const struct tread *t,
+		       struct exec_failure *f)
+{
+	struct threads_result *res = run->res;
+	unsigned long lo, hi;
+	char want[160];
+
+	j->lo = write_from(j->h, t->f0);
+	j->hi = write_from(j->h, t->s1);
+	j->chain_lo = write_from(j->h, t->chain_f0);
+	res->judged++;
+	read_span(t, &lo, &hi);
+	if (lo <= hi && touched(j, lo, hi))
+		res->overlapped++;
+	if (j->chain_lo == j->hi) {
+		res->exact++;
+		if (!exact(j, t, want, sizeof(want)))
+			return fail(run, t, f, "exact", want);
+		return true;
+	}
+	if (t->end || t->kind == TREAD_MT_FIND) {
+		if (t->entry && !held(j, t->last, t->entry))
+			return fail(run, t, f, "held", "an entry its last index held meanwhile");
+		return true;
+	}
+	if (t->kind == TREAD_LOAD) {
+		if (!held(j, t->index, t->entry) && !(!t->entry && held(j, t->index, XA_ZERO_ENTRY)))
+			return fail(run, t, f, "held", "an entry the index held meanwhile");
+	} else if (t->kind == TREAD_WALK) {
+		if (!held(j, t->index, t->entry))
+			return fail(run, t, f, "held", "an entry the index held meanwhile");
+	} else if (!held(j, t->first, t->entry) && !held(j, t->last, t->entry)) {
+		return fail(run, t, f, "held", "an entry the range's first or last index held meanwhile");
+	}
+	if (t->kind != TREAD_LOAD && !untouched_hold(j, t->first, t->last, t->entry))
+		return fail(run, t, f, "untouched", "the entry on every index of the range no write touched");
+	return true;
+}
+
+/* ---- the whole run ---- */
+
+static int by_window_start(const void *a, const void *b)
+{
+	const struct tread *x = *(const struct tread *const *)a, *y = *(const struct tread *const *)b;
+
+	return x->f0 < y->f0 ? -1 : x->f0 > y->f0;
+}
+
+static bool same_oracle(const struct oracle *a, const struct oracle *b)
+{
+	unsigned long i = 0;
+
+	for (;;) {
+		unsigned long fa, la, fb, lb;
+		void *ea = oracle_range(a, i, &fa, &la), *eb = oracle_range(b, i, &fb, &lb);
+
+		if (ea != eb || fa != fb || la != lb)
+			return false;
+		if (la == ULONG_MAX)
+			return true;
+		i = la + 1;
+	}
+}
+
+static struct tread **sorted_reads(const struct threads_run *run, size_t *n)
+{
+	struct tread **all;
+	size_t total = 0, k = 0;
+
+	for (unsigned i = 0; i < run->nreaders; i++)
+		total += run->readers[i].n;
+	all = malloc((total + 1) * sizeof(*all));
+	if (!all)
+		abort();
+	for (unsigned i = 0; i < run->nreaders; i++)
+		for (size_t r = 0; r < run->readers[i].n; r++)
+			all[k++] = &run->readers[i].log[r];
+	qsort(all, total, sizeof(*all), by_window_start);
+	*n = total;
+	return all;
+}
+
+bool threads_judge(struct threads_run *run, const struct history *h, const struct oracle *final,
+		   struct exec_failure *f)
+{
+	struct judge j = { .h = h };
+	size_t n;
+	struct tread **all = sorted_reads(run, &n);
+	bool ok = true;
+
+	oracle_init(&j.work, final->flags & ORACLE_ALLOC_RANGE);
+	for (size_t i = 0; i < n && ok; i++) {
+		advance_to(&j, all[i]->f0);
+		if (!j.lost)
+			ok = judge_read(&j, run, all[i], f);
+	}
+	advance_to(&j, ULONG_MAX);
+	if (ok && !j.lost && (j.wrong_mode || !same_oracle(&j.work, final))) {
+		memset(f, 0, sizeof(*f));
+		f->op_number = h->n ? h->w[h->n - 1].op : 0;
+		snprintf(f->kind, sizeof(f->kind), "reader_history");
+		snprintf(f->check, sizeof(f->check), "history");
+		snprintf(f->expected, sizeof(f->expected), "the history rebuilds the final oracle");
+		snprintf(f->got, sizeof(f->got), "a different oracle (a write changed what its span misses)");
+		ok = false;
+	}
+	oracle_destroy(&j.work);
+	free(all);
+	return ok;
+}

@@ -1,0 +1,73 @@
+/* threads_internal.h - what the reader threads record and share with the writer and the judge
+ * (threads_run.c, threads_reader.c, threads_check.c). Harness only. */
+#ifndef FUZZ_THREADS_INTERNAL_H
+#define FUZZ_THREADS_INTERNAL_H
+
+#include <pthread.h>
+
+#include "threads.h"
+
+#define THREADS_LOG_READS 32768    /* reads each reader keeps for judging */
+#define THREADS_CHAIN_STEPS 8      /* steps of one iteration */
+#define THREADS_POOL_MAX 4096      /* indices the readers pick from */
+#define THREADS_VALUE_SHIFT 9      /* entries stored by op k are xa_mk_value((k + 1) << 9); bulk's are below */
+
+enum tread_kind { TREAD_LOAD, TREAD_WALK, TREAD_FIND, TREAD_FIND_REV, TREAD_MT_FIND, TREAD_KINDS };
+
+/* One read. Its window: it began after op f0 - 1 had finished and ended before op s1 started, so
+ * it saw the tree as it was at some moment between "f0 ops done" and "s1 ops done". */
+struct tread {
+	unsigned long f0, s1;
+	unsigned long index;        /* the index asked (a step: where the search went on from) */
+	unsigned long bound;        /* find: the max; find_rev: the min; mt_find: the max */
+	unsigned long first, last;  /* the range reported (mt_find: last only) */
+	unsigned long start;        /* a step: the index its iteration started from */
+	unsigned long chain_f0;     /* a step: f0 of its iteration's first step (else f0) */
+	void *entry;
+	unsigned char kind;         /* enum tread_kind */
+	unsigned char step;         /* the step's number in its iteration */
+	unsigned char reader;
+	bool end;                   /* a step that found nothing more */
+};
+
+struct threads_run;
+
+struct reader_thread {
+	struct threads_run *run;
+	pthread_t tid;
+	unsigned id;
+	uint64_t rng;
+	struct tread *log;
+	size_t n;
+	unsigned long reads;
+};
+
+struct threads_run {
+	const struct ops_list *list;          /* the stream as run (entries renumbered) */
+	const struct threads_options *opt;
+	struct threads_result *res;
+	struct maple_tree *mt;
+	unsigned long started, finished;      /* ops begun / ended by the writer (atomics) */
+	int stop, ready;                      /* atomics */
+	unsigned nreaders;
+	struct reader_thread readers[THREADS_MAX_READERS];
+	unsigned long pool[THREADS_POOL_MAX];
+	size_t npool;
+	struct timespec t0;
+	pthread_mutex_t fail_lock;
+	bool spot_failed;                     /* a reader saw an impossible entry (atomic) */
+	struct tread spot;                    /* that read */
+	char spot_why[96];
+	const struct tread *failed_read;      /* the read the judge failed (NULL: none, or no read) */
+};
+
+/* threads_reader.c */
+void *reader_main(void *arg);
+unsigned long threads_op_of(const void *entry);   /* the op that stored a value entry, or ULONG_MAX */
+
+/* threads_check.c: judge every logged read; false (and @f filled) at the first broken rule. */
+bool threads_judge(struct threads_run *run, const struct history *h, const struct oracle *final,
+		   struct exec_failure *f);
+void threads_describe(const struct threads_run *run, const struct tread *t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,228 @@
+/* threads_run.c - a reader-thread run: renumber the stream's entries so that each names the op that
+ * stored it, start the readers, let the executor replay the stream as the writer (publishing which
+ * op began and which ended), stop the readers and have every read judged. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <maple/maple_tree.h>
+
+#include "threads_internal.h"
+
+unsigned threads_preamble_readers(const struct ops_config *cfg)
+{
+	return 1u + (cfg->readers & 3u);
+}
+
+/* Every value, pointer or internal entry becomes the value naming its op, so a read can tell on the
+ * spot whether its entry was possible (only NULL, zero entries and these values are), and a
+ * failure names the op behind it. */
+static void renumber_entries(struct ops_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		struct op *op = &list->ops[i];
+
+		if (op->entry.kind == ENTRY_VALUE || op->entry.kind == ENTRY_POINTER ||
+		    op->entry.kind == ENTRY_INTERNAL)
+			op->entry = (struct op_entry){ ENTRY_VALUE, (i + 1) << THREADS_VALUE_SHIFT };
+	}
+}
+
+static void pool_add(struct threads_run *run, unsigned long index)
+{
+	if (run->npool < THREADS_POOL_MAX)
+		run->pool[run->npool++] = index;
+}
+
+/* The readers look where the stream writes: its index arguments and their neighbours. */
+static void fill_pool(struct threads_run *run)
+{
+	pool_add(run, 0);
+	pool_add(run, ULONG_MAX);
+	for (size_t i = 0; i < run->list->count; i++) {
+		const struct op *op = &run->list->ops[i];
+
+		for (unsigned a = 0; a < ops_table[op->code].nargs; a++) {
+			unsigned long v = op->arg[a];
+
+			if (ops_table[op->code].kinds[a] != ARG_INDEX)
+				continue;
+			pool_add(run, v);
+			if (v)
+				pool_add(run, v - 1);
+			if (v != ULONG_MAX)
+				pool_add(run, v + 1);
+		}
+	}
+}
+
+static uint64_t stream_hash(const struct ops_list *list)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < list->count; i++)
+		h = (h ^ (uint64_t)list->ops[i].code ^ list->ops[i].arg[0]) * 1099511628211ULL;
+	return h | 1;
+}
+
+/* ---- the executor's hooks ---- */
+
+static void run_start(void *ctx, struct maple_tree *mt)
+{
+	struct threads_run *run = ctx;
+	uint64_t seed = stream_hash(run->list);
+
+	run->mt = mt;
+	clock_gettime(CLOCK_MONOTONIC, &run->t0);
+	for (unsigned i = 0; i < run->nreaders; i++) {
+		struct reader_thread *r = &run->readers[i];
+
+		r->run = run;
+		r->id = i;
+		r->rng = seed * (2 * i + 3);
+		if (pthread_create(&r->tid, NULL, reader_main, r))
+			abort();
+	}
+	while (__atomic_load_n(&run->ready, __ATOMIC_ACQUIRE) < (int)run->nreaders)
+		sched_yield();         /* the readers are reading before the first write */
+}
+
+static unsigned long elapsed_ms(const struct threads_run *run)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned long)(now.tv_sec - run->t0.tv_sec) * 1000 +
+	       (unsigned long)((now.tv_nsec - run->t0.tv_nsec) / 1000000);
+}
+
+static bool run_op_begin(void *ctx, unsigned long op)
+{
+	struct threads_run *run = ctx;
+
+	if (__atomic_load_n(&run->spot_failed, __ATOMIC_ACQUIRE))
+		return false;
+	if (run->opt->budget_ms && elapsed_ms(run) > run->opt->budget_ms)
+		return false;
+	__atomic_store_n(&run->started, op + 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+static void run_op_end(void *ctx, unsigned long op)
+{
+	struct threads_run *run = ctx;
+
+	__atomic_store_n(&run->finished, op + 1, __ATOMIC_RELEASE);
+}
+
+static void spot_failure(const struct threads_run *run, struct exec_failure *f)
+{
+	static const char *const kinds[] = { "reader_load", "reader_walk", "reader_find", "reader_find_rev",
+					     "reader_mt_find" };
+	const struct tread *t = &run->spot;
+
+	memset(f, 0, sizeof(*f));
+	f->op_number = t->f0;
+	snprintf(f->kind, sizeof(f->kind), "%s", kinds[t->kind]);
+	snprintf(f->check, sizeof(f->check), "impossible");
+	snprintf(f->expected, sizeof(f->expected), "null, a value of bulk, or one of ops 0..%lu", t->s1 - 1);
+	snprintf(f->got, sizeof(f->got), "%s", run->spot_why);
+	threads_describe(run, t, f->op_text, sizeof(f->op_text));
+}
+
+/* A read's failure: its signature, the read, and the ops that ran while it did. */
+static void report_read_failure(const struct threads_run *run, const struct exec_failure *f,
+				const struct tread *t, FILE *out)
+{
+	exec_print_signature(out, f);
+	fprintf(out, "  read: %s\n", f->op_text);
+	if (!t)
+		return;
+	for (unsigned long k = t->chain_f0; k < t->s1 && k < run->list->count; k++) {
+		char text[256];
+
+		ops_format(&run->list->ops[k], text, sizeof(text));
+		fprintf(out, "  op %lu (running meanwhile): %s\n", k, text);
+	}
+}
+
+static bool run_stop(void *ctx, const struct history *h, const struct oracle *final, struct exec_failure *f)
+{
+	struct threads_run *run = ctx;
+
+	__atomic_store_n(&run->stop, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < run->nreaders; i++) {
+		pthread_join(run->readers[i].tid, NULL);
+		run->res->reads += run->readers[i].reads;
+	}
+	if (run->spot_failed)
+		spot_failure(run, f);
+	else if (threads_judge(run, h, final, f))
+		return true;
+	if (run->opt->report)
+		report_read_failure(run, f, run->spot_failed ? &run->spot : run->failed_read, run->opt->report);
+	return false;
+}
+
+static void run_free(struct threads_run *run)
+{
+	for (unsigned i = 0; i < THREADS_MAX_READERS; i++)
+		free(run->readers[i].log);
+	pthread_mutex_destroy(&run->fail_lock);
+	free(run);
+}
+
+int threads_run_list(const struct ops_list *in, const struct threads_options *opt, struct threads_result *res)
+{
+	struct threads_run *run = calloc(1, sizeof(*run));
+	struct ops_list list = *in;
+	struct exec_thread_hooks hooks = { run, run_start, run_op_begin, run_op_end, run_stop };
+	struct exec_options eopt = { .trace = opt->trace, .report = opt->report, .threads = &hooks };
+	int rc;
+
+	if (!run)
+		abort();
+	memset(res, 0, sizeof(*res));
+	list.ops = malloc((in->count + 1) * sizeof(*list.ops));
+	if (!list.ops)
+		abort();
+	if (in->count)
+		memcpy(list.ops, in->ops, in->count * sizeof(*list.ops));
+	renumber_entries(&list);
+	run->list = &list;
+	run->opt = opt;
+	run->res = res;
+	run->nreaders = opt->readers ? opt->readers : threads_preamble_readers(&in->cfg);
+	if (run->nreaders > THREADS_MAX_READERS)
+		run->nreaders = THREADS_MAX_READERS;
+	res->readers = run->nreaders;
+	pthread_mutex_init(&run->fail_lock, NULL);
+	for (unsigned i = 0; i < run->nreaders; i++) {
+		run->readers[i].log = malloc(THREADS_LOG_READS * sizeof(struct tread));
+		if (!run->readers[i].log)
+			abort();
+	}
+	fill_pool(run);
+	rc = exec_list(&list, &eopt, &res->exec);
+	free(list.ops);
+	run_free(run);
+	return rc;
+}
+
+int threads_run_bytes(const uint8_t *data, size_t size, const struct threads_options *opt,
+		      struct threads_result *res)
+{
+	struct ops_list list;
+	int rc;
+
+	exec_decode_to_list(data, size, &list);
+	rc = threads_run_list(&list, opt, res);
+	ops_list_free(&list);
+	return rc;
+}
+
+void threads_print_counts(FILE *out, const struct threads_result *res)
+{
+	fprintf(out, "readers %u, reads %lu, judged %lu (exact %lu, overlapped %lu)\n", res->readers,
+		res->reads, res->judged, res->exact, res->overlapped);
+}
