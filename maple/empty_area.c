@@ -285,11 +285,11 @@ int mas_alloc_cyclic(struct ma_state *mas, unsigned long *startp, void *entry, u
 		return ret;
 	ret = found;
 	if (clear_wrapped)
-		mt->ma_flags &= ~MT_FLAGS_ALLOC_WRAPPED;
+		tree_set_flags(mt, mt->ma_flags & ~MT_FLAGS_ALLOC_WRAPPED);
 	*startp = id;
 	*next = id + 1;
 	if (*next == 0)
-		mt->ma_flags |= MT_FLAGS_ALLOC_WRAPPED;
+		tree_set_flags(mt, mt->ma_flags | MT_FLAGS_ALLOC_WRAPPED);
 	return ret;
 }
 

@@ -70,6 +70,12 @@ _Static_assert(offsetof(struct maple_node, ma64.pivot) == offsetof(struct maple_
  * metadata end, parent pointers): read once, as one relaxed atomic access. */
 #define node_read_once(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
 
+/* The writer's side of that: the tree's flags (height, RCU, bulk) change while readers load them. */
+static inline void tree_set_flags(struct maple_tree *mt, unsigned int flags)
+{
+	__atomic_store_n(&mt->ma_flags, flags, __ATOMIC_RELAXED);
+}
+
 /* ---- per-type sizes ---- */
 static inline unsigned char type_slots(enum maple_type type)
 {
@@ -146,7 +152,7 @@ static inline void *enode_to_root(struct maple_enode *enode)
 /* Internal nodes are arange_64 in allocation trees, range_64 in the others. */
 static inline bool tree_is_alloc(const struct maple_tree *mt)
 {
-	return mt->ma_flags & MT_FLAGS_ALLOC_RANGE;
+	return node_read_once(mt->ma_flags) & MT_FLAGS_ALLOC_RANGE;
 }
 
 static inline enum maple_type tree_internal_type(const struct maple_tree *mt)

@@ -135,7 +135,7 @@ void rcu_retire_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned 
 void mt_set_in_rcu(struct maple_tree *mt)
 {
 	mtree_lock(mt);
-	mt->ma_flags |= MT_FLAGS_USE_RCU;
+	tree_set_flags(mt, mt->ma_flags | MT_FLAGS_USE_RCU);
 	mtree_unlock(mt);
 }
 
@@ -147,6 +147,6 @@ void mt_set_in_rcu(struct maple_tree *mt)
 void mt_clear_in_rcu(struct maple_tree *mt)
 {
 	mtree_lock(mt);
-	mt->ma_flags &= ~MT_FLAGS_USE_RCU;
+	tree_set_flags(mt, mt->ma_flags & ~MT_FLAGS_USE_RCU);
 	mtree_unlock(mt);
 }

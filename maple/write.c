@@ -50,8 +50,8 @@ const char *mt_store_type_name(enum maple_store_type t)
 /* Record @height in the tree flags (bits 2-6). */
 void wr_set_height(struct maple_tree *mt, unsigned int height)
 {
-	mt->ma_flags = (mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK) |
-		       ((height << MT_FLAGS_HEIGHT_OFFSET) & MT_FLAGS_HEIGHT_MASK);
+	tree_set_flags(mt, (mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK) |
+			   ((height << MT_FLAGS_HEIGHT_OFFSET) & MT_FLAGS_HEIGHT_MASK));
 }
 
 /* The one place debug builds check the whole tree after a write. */
@@ -304,7 +304,7 @@ int mas_expected_entries(struct ma_state *mas, unsigned long nr_entries)
 {
 	(void)nr_entries;
 	mas->mas_flags |= WR_MAS_BULK;
-	mas->tree->ma_flags |= WR_MT_FLAGS_BULK;
+	tree_set_flags(mas->tree, mas->tree->ma_flags | WR_MT_FLAGS_BULK);
 	return 0;
 }
 
@@ -321,6 +321,6 @@ void mas_destroy(struct ma_state *mas)
 	if (!(mas->mas_flags & WR_MAS_BULK))
 		return;
 	mas->mas_flags &= (unsigned char)~WR_MAS_BULK;
-	mas->tree->ma_flags &= ~WR_MT_FLAGS_BULK;
+	tree_set_flags(mas->tree, mas->tree->ma_flags & ~WR_MT_FLAGS_BULK);
 	wr_debug_validate(mas->tree);
 }

@@ -74,9 +74,12 @@ static inline void mt_init(struct maple_tree *mt) { mt_init_flags(mt, 0); }
 static inline bool mtree_empty(const struct maple_tree *mt) { return mt->ma_root == NULL; }
 static inline unsigned int mt_height(const struct maple_tree *mt)
 {
-	return (mt->ma_flags & MT_FLAGS_HEIGHT_MASK) >> MT_FLAGS_HEIGHT_OFFSET;
+	return (__atomic_load_n(&mt->ma_flags, __ATOMIC_RELAXED) & MT_FLAGS_HEIGHT_MASK) >> MT_FLAGS_HEIGHT_OFFSET;
 }
-static inline bool mt_in_rcu(const struct maple_tree *mt) { return mt->ma_flags & MT_FLAGS_USE_RCU; }
+static inline bool mt_in_rcu(const struct maple_tree *mt)
+{
+	return __atomic_load_n(&mt->ma_flags, __ATOMIC_RELAXED) & MT_FLAGS_USE_RCU;
+}
 /* RCU mode (MT_FLAGS_USE_RCU at init, or these): readers need only rcu_read_lock(); writers replace
  * nodes, mark the old ones dead and free them after a grace period (liburcu call_rcu). Before
  * re-initialising or freeing the memory of a tree that was in RCU mode, call urcu_memb_barrier()
