@@ -321,7 +321,7 @@ static int exec_finish(struct exec *x)
 	if (x->tree_used && (ok || strcmp(x->res->failure.check, "validate"))) {
 		mtree_destroy(&x->mt);
 		if (th)
-			urcu_memb_barrier();     /* the destroyed nodes' grace periods end */
+			th->drain(th->ctx);      /* the destroyed nodes' grace periods end */
 		if (ok)
 			ok = check_leaks(x, NULL);
 	}

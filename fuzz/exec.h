@@ -39,7 +39,7 @@ struct exec_result {
 };
 
 /* A run beside real reader threads (fuzz_threads, threads.h). The tree is in RCU mode throughout and
- * its frees go through liburcu's call_rcu; simulated-reader ops and RCU mode switches are skipped;
+ * its frees go through the deferral the hooks install (mt_set_call_rcu); simulated-reader ops and RCU mode switches are skipped;
  * every write is logged in the history with its op number. */
 struct maple_tree;
 struct history;
@@ -52,6 +52,7 @@ struct exec_thread_hooks {
 	/* After the last op, before the tree is destroyed: stop the readers and judge what they saw
 	 * against @h (every write of the run) and @final (the oracle now). False: a failure, in @f. */
 	bool (*stop)(void *ctx, const struct history *h, const struct oracle *final, struct exec_failure *f);
+	void (*drain)(void *ctx);     /* after the final destroy: every deferred free has run */
 };
 
 /* Run a binary stream / a parsed text list. Returns 0 when both sides agreed throughout, 1 on a

@@ -78,7 +78,8 @@ void readers_init(struct exec *x)
 	mt_set_call_rcu(gp_defer);
 }
 
-/* fuzz_threads: real readers, so real grace periods, and every write in the history. */
+/* fuzz_threads: real readers, so real grace periods (liburcu's call_rcu unless the run's hooks
+ * install their own deferral), and every write in the history. */
 void threads_mode_init(struct exec *x)
 {
 	gp_owner = NULL;

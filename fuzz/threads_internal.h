@@ -10,6 +10,7 @@
 #define THREADS_LOG_READS 32768    /* reads each reader keeps for judging */
 #define THREADS_CHAIN_STEPS 8      /* steps of one iteration */
 #define THREADS_POOL_MAX 4096      /* indices the readers pick from */
+#define THREADS_READS_PER_OP 32    /* reads a reader makes while one op runs, at most */
 #define THREADS_VALUE_SHIFT 9      /* entries stored by op k are xa_mk_value((k + 1) << 9); bulk's are below */
 
 enum tread_kind { TREAD_LOAD, TREAD_WALK, TREAD_FIND, TREAD_FIND_REV, TREAD_MT_FIND, TREAD_KINDS };

@@ -192,10 +192,26 @@ void *reader_main(void *arg)
 	struct reader_thread *r = arg;
 	struct threads_run *run = r->run;
 
+	unsigned long version = ULONG_MAX;
+	unsigned reads_here = 0;
+
 	urcu_memb_register_thread();
 	__atomic_fetch_add(&run->ready, 1, __ATOMIC_ACQ_REL);
-	while (!__atomic_load_n(&run->stop, __ATOMIC_ACQUIRE))
+	while (!__atomic_load_n(&run->stop, __ATOMIC_ACQUIRE)) {
+		unsigned long now = __atomic_load_n(&run->started, __ATOMIC_RELAXED);
+
+		/* More reads of a tree no op is changing find nothing new; leave the core to the
+		 * writer (there are more threads than cores) until the next op starts. */
+		if (now != version) {
+			version = now;
+			reads_here = 0;
+		}
+		if (reads_here++ >= THREADS_READS_PER_OP) {
+			sched_yield();
+			continue;
+		}
 		read_one(r);
+	}
 	urcu_memb_unregister_thread();
 	return NULL;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <urcu/urcu-memb.h>
 
 #include <maple/maple_tree.h>
 
@@ -65,6 +66,37 @@ static uint64_t stream_hash(const struct ops_list *list)
 	return h | 1;
 }
 
+/* ---- grace periods ----
+ * liburcu's call_rcu worker sleeps 10 ms between batches, so waiting for it (rcu_barrier) at the
+ * end of every input would cost more than the input. The run defers its frees itself: queued,
+ * and freed in batches after urcu_memb_synchronize_rcu(), a full grace period; at the end, once
+ * the readers are gone, the rest at once. */
+#define THREADS_FREE_BATCH 64
+
+struct deferred_free {
+	struct rcu_head *head;
+	void (*free)(struct rcu_head *head);
+};
+
+static struct deferred_free pending[THREADS_FREE_BATCH];
+static size_t npending;
+
+static void free_pending(bool after_grace_period)
+{
+	if (after_grace_period)
+		urcu_memb_synchronize_rcu();
+	for (size_t i = 0; i < npending; i++)
+		pending[i].free(pending[i].head);
+	npending = 0;
+}
+
+static void defer_free(struct rcu_head *head, void (*free_fn)(struct rcu_head *head))
+{
+	if (npending == THREADS_FREE_BATCH)
+		free_pending(true);
+	pending[npending++] = (struct deferred_free){ head, free_fn };
+}
+
 /* ---- the executor's hooks ---- */
 
 static void run_start(void *ctx, struct maple_tree *mt)
@@ -73,6 +105,7 @@ static void run_start(void *ctx, struct maple_tree *mt)
 	uint64_t seed = stream_hash(run->list);
 
 	run->mt = mt;
+	mt_set_call_rcu(defer_free);
 	clock_gettime(CLOCK_MONOTONIC, &run->t0);
 	for (unsigned i = 0; i < run->nreaders; i++) {
 		struct reader_thread *r = &run->readers[i];
@@ -155,6 +188,7 @@ static bool run_stop(void *ctx, const struct history *h, const struct oracle *fi
 		pthread_join(run->readers[i].tid, NULL);
 		run->res->reads += run->readers[i].reads;
 	}
+	free_pending(false);        /* no reader is left to see them */
 	if (run->spot_failed)
 		spot_failure(run, f);
 	else if (threads_judge(run, h, final, f))
@@ -162,6 +196,12 @@ static bool run_stop(void *ctx, const struct history *h, const struct oracle *fi
 	if (run->opt->report)
 		report_read_failure(run, f, run->spot_failed ? &run->spot : run->failed_read, run->opt->report);
 	return false;
+}
+
+static void run_drain(void *ctx)
+{
+	(void)ctx;
+	free_pending(false);
 }
 
 static void run_free(struct threads_run *run)
@@ -176,7 +216,7 @@ int threads_run_list(const struct ops_list *in, const struct threads_options *op
 {
 	struct threads_run *run = calloc(1, sizeof(*run));
 	struct ops_list list = *in;
-	struct exec_thread_hooks hooks = { run, run_start, run_op_begin, run_op_end, run_stop };
+	struct exec_thread_hooks hooks = { run, run_start, run_op_begin, run_op_end, run_stop, run_drain };
 	struct exec_options eopt = { .trace = opt->trace, .report = opt->report, .threads = &hooks };
 	int rc;
 
@@ -204,6 +244,8 @@ int threads_run_list(const struct ops_list *in, const struct threads_options *op
 	}
 	fill_pool(run);
 	rc = exec_list(&list, &eopt, &res->exec);
+	free_pending(false);        /* a tree left undestroyed after a failure may still free */
+	mt_set_call_rcu(NULL);
 	free(list.ops);
 	run_free(run);
 	return rc;
