@@ -11,6 +11,7 @@
 #define THREADS_CHAIN_STEPS 8      /* steps of one iteration */
 #define THREADS_POOL_MAX 4096      /* indices the readers pick from */
 #define THREADS_READS_PER_OP 32    /* reads a reader makes while one op runs, at most */
+#define THREADS_FINAL_WAIT_MS 50   /* the readers' reads of the final tree may take this long */
 #define THREADS_VALUE_SHIFT 9      /* entries stored by op k are xa_mk_value((k + 1) << 9); bulk's are below */
 
 enum tread_kind { TREAD_LOAD, TREAD_WALK, TREAD_FIND, TREAD_FIND_REV, TREAD_MT_FIND, TREAD_KINDS };
@@ -41,6 +42,7 @@ struct reader_thread {
 	struct tread *log;
 	size_t n;
 	unsigned long reads;
+	unsigned long done_with;    /* 1 + the last op count it made all its reads at (atomic) */
 };
 
 struct threads_run {

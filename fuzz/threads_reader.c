@@ -5,6 +5,7 @@
  * (threads_check.c). Never writes the tree. */
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <urcu/urcu-memb.h>
 
@@ -93,12 +94,28 @@ static void record(struct reader_thread *r, struct tread *t)
 		r->log[r->n++] = *t;
 }
 
+/* A planted reader bug for the reducer's own tests (tests/reduce_threads_test.sh), off unless the
+ * environment says MAPLEFUZZ_PLANTED=reader-loads-next: then mtree_load reads the index after the
+ * one it logs, so a load next to a range boundary is judged wrong. */
+static bool planted_load_bug(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *e = getenv("MAPLEFUZZ_PLANTED");
+
+		on = e && !strcmp(e, "reader-loads-next");
+	}
+	return on;
+}
+
 static void read_load(struct reader_thread *r, unsigned long index)
 {
 	struct tread t = { .kind = TREAD_LOAD, .index = index, .first = index, .last = index };
+	unsigned long at = index + (planted_load_bug() && index != ULONG_MAX);
 
 	t.f0 = ops_finished(r->run);
-	t.entry = mtree_load(r->run->mt, index);
+	t.entry = mtree_load(r->run->mt, at);
 	t.s1 = ops_started(r->run);
 	t.chain_f0 = t.f0;
 	record(r, &t);
@@ -206,10 +223,12 @@ void *reader_main(void *arg)
 			version = now;
 			reads_here = 0;
 		}
-		if (reads_here++ >= THREADS_READS_PER_OP) {
+		if (reads_here >= THREADS_READS_PER_OP) {
+			__atomic_store_n(&r->done_with, version + 1, __ATOMIC_RELEASE);
 			sched_yield();
 			continue;
 		}
+		reads_here++;
 		read_one(r);
 	}
 	urcu_memb_unregister_thread();

@@ -179,10 +179,24 @@ static void report_read_failure(const struct threads_run *run, const struct exec
 	}
 }
 
+/* Let every reader make its reads of the final tree too (a short stream is otherwise over before
+ * they have read much), within a bound. */
+static void wait_final_reads(struct threads_run *run)
+{
+	unsigned long version = __atomic_load_n(&run->started, __ATOMIC_RELAXED) + 1;
+	unsigned long until = elapsed_ms(run) + THREADS_FINAL_WAIT_MS;
+
+	for (unsigned i = 0; i < run->nreaders; i++)
+		while (__atomic_load_n(&run->readers[i].done_with, __ATOMIC_ACQUIRE) != version &&
+		       !__atomic_load_n(&run->stop, __ATOMIC_ACQUIRE) && elapsed_ms(run) < until)
+			sched_yield();
+}
+
 static bool run_stop(void *ctx, const struct history *h, const struct oracle *final, struct exec_failure *f)
 {
 	struct threads_run *run = ctx;
 
+	wait_final_reads(run);
 	__atomic_store_n(&run->stop, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < run->nreaders; i++) {
 		pthread_join(run->readers[i].tid, NULL);

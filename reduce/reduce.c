@@ -1,6 +1,7 @@
 /* maple-reduce - shrink a failing maplefuzz input to a minimal one that fails the same way.
  *
  *   maple-reduce [-o OUT] [--time S] [--timeout S] [--cmd "PROG ARGS"] [--regress NAME] [-q] IN
+ *   maple-reduce --target fuzz_threads [--repeat R] [-o OUT] [--time S] [--regress NAME] [-q] IN
  *
  * IN is a binary op stream (a crash file, a corpus entry) or a text op file. Its failure signature
  * is taken from a first run: the executor's kind + check, or the sanitizer's error type and first
@@ -10,7 +11,10 @@
  * (default 60 s). IN is never written. Results: OUT (binary, default IN.min), OUT.ops (text, also
  * printed), with --regress NAME the regression file corpus/regress/regress-NAME.ops with its
  * .txt twin, and with --emit-test FILE.c a cmocka test that replays the result through the public
- * API asserting the oracle's answers (streams without readers or faults). Exit: 0 reduced (or already minimal), 1 IN does not fail or does not fail reproducibly,
+ * API asserting the oracle's answers (streams without readers or faults). --target fuzz_threads
+ * reduces a reader-thread failure: each candidate runs R times (default 20) beside reader threads
+ * ("maple-replay -q --threads 0 --repeat R") and fails if one run does; every read kind's failure
+ * counts as the same ("kind=reader check=held"). Exit: 0 reduced (or already minimal), 1 IN does not fail or does not fail reproducibly,
  * 2 bad usage or unreadable input. */
 #include <errno.h>
 #include <stdio.h>
@@ -31,18 +35,22 @@ struct options {
 	const char *in, *out, *cmd, *regress, *emit;
 	double time_s, timeout_s;
 	bool quiet;
+	bool threads;            /* --target fuzz_threads */
+	unsigned long repeat;    /* its runs per candidate */
+	char threads_cmd[512];
 };
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: maple-reduce [-o OUT] [--time S] [--timeout S] [--cmd \"PROG ARGS\"] "
-			"[--regress NAME] [--emit-test FILE.c] [-q] IN\n");
+			"[--regress NAME] [--emit-test FILE.c] [-q] IN\n"
+			"       maple-reduce --target fuzz_threads [--repeat R] [-o OUT] [--time S] [--regress NAME] [-q] IN\n");
 	return 2;
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	*o = (struct options){ .cmd = MAPLE_REPLAY_PATH " -q", .time_s = 60, .timeout_s = 10 };
+	*o = (struct options){ .cmd = MAPLE_REPLAY_PATH " -q", .time_s = 60, .timeout_s = 10, .repeat = 20 };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;
@@ -61,13 +69,29 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->regress = argv[++i];
 		else if (!strcmp(a, "--emit-test") && has_value)
 			o->emit = argv[++i];
+		else if (!strcmp(a, "--target") && has_value && !strcmp(argv[i + 1], "fuzz_threads") && ++i)
+			o->threads = true;
+		else if (!strcmp(a, "--target") && has_value && !strcmp(argv[i + 1], "fuzz_ops") && ++i)
+			o->threads = false;
+		else if (!strcmp(a, "--repeat") && has_value)
+			o->repeat = strtoul(argv[++i], NULL, 10);
 		else if (a[0] == '-' || o->in)
 			return usage();
 		else
 			o->in = a;
 	}
-	if (!o->in || o->time_s <= 0 || o->timeout_s <= 0)
+	if (!o->in || o->time_s <= 0 || o->timeout_s <= 0 || !o->repeat)
 		return usage();
+	if (o->threads && o->emit) {
+		fprintf(stderr, "maple-reduce: --emit-test cannot replay reader threads; use --regress\n");
+		return 2;
+	}
+	if (o->threads) {
+		snprintf(o->threads_cmd, sizeof(o->threads_cmd), MAPLE_REPLAY_PATH " -q --threads 0 --repeat %lu",
+			 o->repeat);
+		o->cmd = o->threads_cmd;
+		o->timeout_s = o->timeout_s > 10 ? o->timeout_s : 10 + (double)o->repeat;
+	}
 	return 0;
 }
 
@@ -207,12 +231,26 @@ static int report(const struct options *o, const char *out, const struct outcome
 		ops_text_write(stdout, min);
 	printf("maple-reduce: %zu -> %zu ops, %zu -> %zu bytes, %lu runs, %.1f s; signature %s\n", orig->count,
 	       min->count, in_bytes, nbytes, runs, took, sig->signature);
-	printf("reproduce: maple-replay -v %s   (text: %s)\n", out, text);
+	if (o->threads)
+		printf("reproduce: maple-replay --threads 0 --repeat %lu %s   (text: %s)\n", o->repeat, out, text);
+	else
+		printf("reproduce: maple-replay -v %s   (text: %s)\n", out, text);
 	if (o->regress && write_regress(o, sig, min))
 		fprintf(stderr, "maple-reduce: cannot write the regression file: %s\n", strerror(errno));
 	if (o->emit)
 		return write_test(o->emit, sig, min);
 	return 0;
+}
+
+/* Whether the bytes fail with @signature in one of @tries checks (a reader-thread failure shows
+ * on some runs only). */
+static bool still_fails(struct runner *r, int tries, const uint8_t *data, size_t n, const char *signature,
+			struct outcome *last)
+{
+	for (int i = 0; i < tries; i++)
+		if (!runner_run_bytes(r, data, n, last) && last->failed && !strcmp(last->signature, signature))
+			return true;
+	return false;
 }
 
 /* The byte pass on the reduced ops' encoding, a last check, then the results. */
@@ -227,7 +265,7 @@ static int finish(const struct options *o, struct runner *r, struct shrink *s, c
 
 	ops_encode_list(&b, min);
 	n = shrink_bytes(s, b.data, b.len);
-	if (runner_run_bytes(r, b.data, n, &last) || !last.failed || strcmp(last.signature, s->signature)) {
+	if (!still_fails(r, o->threads ? 3 : 1, b.data, n, s->signature, &last)) {
 		fprintf(stderr, "maple-reduce: the reduced input stopped failing as '%s'; nothing written\n",
 			s->signature);
 		ops_buf_free(&b);
@@ -261,6 +299,7 @@ int main(int argc, char **argv)
 		ops_list_free(&orig);
 		return 2;
 	}
+	r.coarse_readers = o.threads;
 	rc = establish(&r, &orig, &sig);
 	if (rc)
 		goto done;

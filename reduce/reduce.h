@@ -27,6 +27,8 @@ struct runner {
 	double timeout_s;
 	char tmpdir[256];
 	unsigned long runs;
+	bool coarse_readers;    /* fuzz_threads: every read kind's failure is "reader" (the same race
+				 * shows up in whichever read meets it first) */
 };
 
 int runner_init(struct runner *r, const char *cmd, double timeout_s);

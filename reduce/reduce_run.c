@@ -81,15 +81,27 @@ static int spawn(struct runner *r, const char *input, const char *output, pid_t 
 	return rc;
 }
 
-/* "maplefuzz: FAIL op=3 kind=erase check=contents ..." -> "kind=erase check=contents". */
-static bool executor_signature(const char *line, char *sig, size_t len)
+/* "maplefuzz: FAIL op=3 kind=erase check=contents ..." -> "kind=erase check=contents". With
+ * @coarse_readers a reader thread's judged failure (held, exact, untouched: which one depends on
+ * what the writer was doing at the time) is "kind=reader check=window". */
+static bool executor_signature(const char *line, bool coarse_readers, char *sig, size_t len)
 {
 	const char *k = strstr(line, " kind="), *c = strstr(line, " check="), *e;
+	int klen;
 
 	if (!strstr(line, "maplefuzz: FAIL") || !k || !c)
 		return false;
 	e = strstr(c, " expected=");
-	snprintf(sig, len, "%.*s%.*s", (int)(c - k - 1), k + 1, (int)(e ? e - c : (long)strlen(c)), c);
+	klen = (int)(c - k - 1);
+	if (coarse_readers && !strncmp(k + 1, "kind=reader_", 12)) {
+		bool judged = !strncmp(c, " check=held ", 12) || !strncmp(c, " check=exact ", 13) ||
+			      !strncmp(c, " check=untouched ", 17);
+
+		snprintf(sig, len, "kind=reader%.*s", judged ? 13 : (int)(e ? e - c : (long)strlen(c)),
+			 judged ? " check=window" : c);
+		return true;
+	}
+	snprintf(sig, len, "%.*s%.*s", klen, k + 1, (int)(e ? e - c : (long)strlen(c)), c);
 	return true;
 }
 
@@ -111,7 +123,7 @@ static void first_frame(FILE *f, char *fn, size_t len)
 }
 
 /* Read the child's output: the first failure line decides the signature. */
-static bool classify_output(const char *path, struct outcome *out)
+static bool classify_output(const struct runner *r, const char *path, struct outcome *out)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024], fn[128];
@@ -123,7 +135,7 @@ static bool classify_output(const char *path, struct outcome *out)
 		char *t = strstr(line, "ERROR: AddressSanitizer: "), *u = strstr(line, "runtime error: ");
 
 		line[strcspn(line, "\n")] = '\0';
-		if (executor_signature(line, out->signature, sizeof(out->signature))) {
+		if (executor_signature(line, r->coarse_readers, out->signature, sizeof(out->signature))) {
 			found = true;
 		} else if (t) {
 			char kind[64] = "";
@@ -212,7 +224,7 @@ static int run_file(struct runner *r, const char *input, struct outcome *out)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	out->failed = true;
-	if (!classify_output(output, out)) {
+	if (!classify_output(r, output, out)) {
 		snprintf(out->signature, sizeof(out->signature), WIFSIGNALED(status) ? "signal:%d" : "exit:%d",
 			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		snprintf(out->first_line, sizeof(out->first_line), "%s", out->signature);
