@@ -68,11 +68,13 @@ bool walk_leaf(struct ma_state *mas, void **entry)
 {
 	struct walk_path path;
 	const struct walk_level *leaf;
-	unsigned long index = mas->index;
+	unsigned long index = mas->index, last = mas->last;
 
 	do {
 		if (!walk_path_down(mas->tree, index, &path)) {
 			mas->node = NULL;
+			mas->index = index;    /* a dead leaf read before may have moved them */
+			mas->last = last;
 			return false;
 		}
 		leaf = &path.lv[path.height - 1];
