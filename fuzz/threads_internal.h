@@ -62,6 +62,10 @@ struct threads_run {
 	struct tread spot;                    /* that read */
 	char spot_why[96];
 	const struct tread *failed_read;      /* the read the judge failed (NULL: none, or no read) */
+	/* A planted reader bug for the reducer's own tests (tests/reduce_threads_test.sh), off unless
+	 * the environment says MAPLEFUZZ_PLANTED=reader-loads-next: then a reader's mtree_load reads
+	 * the index after the one it logs, so a load next to a range boundary is judged wrong. */
+	bool planted_load_next;
 };
 
 /* threads_reader.c */

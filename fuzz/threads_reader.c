@@ -5,7 +5,6 @@
  * (threads_check.c). Never writes the tree. */
 #include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <urcu/urcu-memb.h>
 
@@ -94,25 +93,10 @@ static void record(struct reader_thread *r, struct tread *t)
 		r->log[r->n++] = *t;
 }
 
-/* A planted reader bug for the reducer's own tests (tests/reduce_threads_test.sh), off unless the
- * environment says MAPLEFUZZ_PLANTED=reader-loads-next: then mtree_load reads the index after the
- * one it logs, so a load next to a range boundary is judged wrong. */
-static bool planted_load_bug(void)
-{
-	static int on = -1;
-
-	if (on < 0) {
-		const char *e = getenv("MAPLEFUZZ_PLANTED");
-
-		on = e && !strcmp(e, "reader-loads-next");
-	}
-	return on;
-}
-
 static void read_load(struct reader_thread *r, unsigned long index)
 {
 	struct tread t = { .kind = TREAD_LOAD, .index = index, .first = index, .last = index };
-	unsigned long at = index + (planted_load_bug() && index != ULONG_MAX);
+	unsigned long at = index + (r->run->planted_load_next && index != ULONG_MAX);
 
 	t.f0 = ops_finished(r->run);
 	t.entry = mtree_load(r->run->mt, at);

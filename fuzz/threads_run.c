@@ -250,6 +250,7 @@ int threads_run_list(const struct ops_list *in, const struct threads_options *op
 	if (run->nreaders > THREADS_MAX_READERS)
 		run->nreaders = THREADS_MAX_READERS;
 	res->readers = run->nreaders;
+	run->planted_load_next = getenv("MAPLEFUZZ_PLANTED") && !strcmp(getenv("MAPLEFUZZ_PLANTED"), "reader-loads-next");
 	pthread_mutex_init(&run->fail_lock, NULL);
 	for (unsigned i = 0; i < run->nreaders; i++) {
 		run->readers[i].log = malloc(THREADS_LOG_READS * sizeof(struct tread));
