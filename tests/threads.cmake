@@ -1,0 +1,3 @@
+# The reader-thread judge: every rule of docs/semantics.md "Reader threads" on made-up reads.
+maplefuzz_unit_test(threads_judge_test)
+target_link_libraries(threads_judge_test PRIVATE fuzzcore)

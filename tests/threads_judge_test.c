@@ -1,0 +1,196 @@
+/* threads_judge_test.c - the judge of reader-thread runs (fuzz/threads_check.c) on made-up reads
+ * against a made-up history: each rule passes a read it must allow (old and new entries of a write
+ * in the window, mixed bounds where a write touched them) and fails the read it must refuse, with
+ * the check its failure names; a history that does not rebuild the final oracle is refused too. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <maple/maple_tree.h>
+
+#include "exec_history.h"
+#include "threads_internal.h"
+
+#define A xa_mk_value(1UL << THREADS_VALUE_SHIFT)     /* stored by op 0 */
+#define B xa_mk_value(2UL << THREADS_VALUE_SHIFT)     /* stored by op 1 */
+
+/* op 0 stores [10, 19] -> A, op 1 stores [15, 30] -> B; spans one index wider either side. */
+struct world {
+	struct oracle o;
+	struct history h;
+	struct threads_result res;
+	struct threads_run run;
+	struct tread log[4];
+};
+
+static void logged_store(struct world *w, unsigned long op, unsigned long first, unsigned long last, void *e)
+{
+	hist_before(&w->h, &w->o, op + 1, op, first - 1, last + 1);
+	oracle_store_range(&w->o, first, last, e);
+	hist_after(&w->h, &w->o);
+}
+
+static void world_init(struct world *w)
+{
+	memset(w, 0, sizeof(*w));
+	oracle_init(&w->o, 0);
+	w->h.seg_limit = HIST_RUN_SEGMENTS;
+	logged_store(w, 0, 10, 19, A);
+	logged_store(w, 1, 15, 30, B);
+	w->run.res = &w->res;
+	w->run.nreaders = 1;
+	w->run.readers[0].log = w->log;
+}
+
+static void world_free(struct world *w)
+{
+	oracle_destroy(&w->o);
+	hist_free(&w->h);
+}
+
+/* Judge the one read @t: "" when it passes, else the failure's check. */
+static const char *judge_one(const struct tread *t, char *check)
+{
+	struct world w;
+	struct exec_failure f;
+	bool ok;
+
+	world_init(&w);
+	w.log[0] = *t;
+	w.run.readers[0].n = 1;
+	ok = threads_judge(&w.run, &w.h, &w.o, &f);
+	strcpy(check, ok ? "" : f.check);
+	world_free(&w);
+	return check;
+}
+
+static struct tread read_of(enum tread_kind kind, unsigned long f0, unsigned long s1, unsigned long index,
+			    unsigned long first, unsigned long last, void *entry)
+{
+	return (struct tread){ .kind = kind, .f0 = f0, .s1 = s1, .chain_f0 = f0, .index = index, .first = first,
+			       .last = last, .entry = entry };
+}
+
+static void test_load_between_ops_is_exact(void **state)
+{
+	char c[48];
+
+	(void)state;
+	assert_string_equal(judge_one(&(struct tread){ .kind = TREAD_LOAD, .f0 = 1, .s1 = 1, .chain_f0 = 1,
+						       .index = 16, .entry = A }, c), "");
+	assert_string_equal(judge_one(&(struct tread){ .kind = TREAD_LOAD, .f0 = 1, .s1 = 1, .chain_f0 = 1,
+						       .index = 16, .entry = B }, c), "exact");
+	assert_string_equal(judge_one(&(struct tread){ .kind = TREAD_LOAD, .f0 = 2, .s1 = 2, .chain_f0 = 2,
+						       .index = 16, .entry = B }, c), "");
+}
+
+static void test_load_during_a_write_sees_old_or_new(void **state)
+{
+	char c[48];
+
+	(void)state;
+	assert_string_equal(judge_one(&(struct tread){ .kind = TREAD_LOAD, .f0 = 1, .s1 = 2, .chain_f0 = 1,
+						       .index = 16, .entry = A }, c), "");
+	assert_string_equal(judge_one(&(struct tread){ .kind = TREAD_LOAD, .f0 = 1, .s1 = 2, .chain_f0 = 1,
+						       .index = 16, .entry = B }, c), "");
+	assert_string_equal(judge_one(&(struct tread){ .kind = TREAD_LOAD, .f0 = 1, .s1 = 2, .chain_f0 = 1,
+						       .index = 16, .entry = NULL }, c), "held");
+	/* op 0 in the window too: NULL (before it) is possible again */
+	assert_string_equal(judge_one(&(struct tread){ .kind = TREAD_LOAD, .f0 = 0, .s1 = 2, .chain_f0 = 0,
+						       .index = 16, .entry = NULL }, c), "");
+}
+
+static void test_walk_range_exact_between_ops(void **state)
+{
+	char c[48];
+	struct tread t = read_of(TREAD_WALK, 1, 1, 12, 10, 19, A);
+
+	(void)state;
+	assert_string_equal(judge_one(&t, c), "");
+	t.last = 18;
+	assert_string_equal(judge_one(&t, c), "exact");
+}
+
+static void test_walk_untouched_indices_hold_the_entry(void **state)
+{
+	char c[48];
+	/* during op 1 (span 14..31): A's range may read [10, 19] or [10, 14] */
+	struct tread t = read_of(TREAD_WALK, 1, 2, 12, 10, 19, A);
+
+	(void)state;
+	assert_string_equal(judge_one(&t, c), "");
+	t.last = 14;
+	assert_string_equal(judge_one(&t, c), "");
+	t.first = 5;           /* 5..9 held NULL throughout */
+	assert_string_equal(judge_one(&t, c), "untouched");
+}
+
+static void test_iteration_steps(void **state)
+{
+	char c[48];
+	/* mas_find from 0 to the end, first step, no write in the window: A [10, 19] */
+	struct tread t = { .kind = TREAD_FIND, .f0 = 1, .s1 = 1, .chain_f0 = 1, .start = 0, .index = 0,
+			   .bound = ULONG_MAX, .first = 10, .last = 19, .entry = A };
+
+	(void)state;
+	assert_string_equal(judge_one(&t, c), "");
+	t.end = true;          /* claiming nothing is there skips A */
+	t.entry = NULL;
+	assert_string_equal(judge_one(&t, c), "exact");
+	/* the second step after op 1: B [15, 30] follows A [10, 14] */
+	t = (struct tread){ .kind = TREAD_FIND, .f0 = 2, .s1 = 2, .chain_f0 = 2, .start = 0, .index = 15,
+			    .bound = ULONG_MAX, .step = 1, .first = 15, .last = 30, .entry = B };
+	assert_string_equal(judge_one(&t, c), "");
+	t.first = 16;
+	assert_string_equal(judge_one(&t, c), "exact");
+}
+
+static void test_history_must_rebuild_the_oracle(void **state)
+{
+	struct world w;
+	struct exec_failure f;
+
+	(void)state;
+	world_init(&w);
+	oracle_store_range(&w.o, 40, 41, A);     /* a change no logged write covers */
+	assert_false(threads_judge(&w.run, &w.h, &w.o, &f));
+	assert_string_equal(f.check, "history");
+	world_free(&w);
+}
+
+static void test_reads_are_counted(void **state)
+{
+	struct world w;
+	struct exec_failure f;
+
+	(void)state;
+	world_init(&w);
+	w.log[0] = read_of(TREAD_LOAD, 1, 2, 16, 16, 16, B);     /* op 1 wrote 16 meanwhile */
+	w.log[1] = read_of(TREAD_LOAD, 1, 2, 5, 5, 5, NULL);     /* op 1 did not touch 5 */
+	w.log[2] = read_of(TREAD_LOAD, 2, 2, 5, 5, 5, NULL);     /* no write in the window */
+	w.run.readers[0].n = 3;
+	assert_true(threads_judge(&w.run, &w.h, &w.o, &f));
+	assert_int_equal(w.res.judged, 3);
+	assert_int_equal(w.res.overlapped, 1);
+	assert_int_equal(w.res.exact, 1);
+	world_free(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_between_ops_is_exact),
+		cmocka_unit_test(test_load_during_a_write_sees_old_or_new),
+		cmocka_unit_test(test_walk_range_exact_between_ops),
+		cmocka_unit_test(test_walk_untouched_indices_hold_the_entry),
+		cmocka_unit_test(test_iteration_steps),
+		cmocka_unit_test(test_history_must_rebuild_the_oracle),
+		cmocka_unit_test(test_reads_are_counted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
