@@ -3,8 +3,9 @@
 
 run_tsan() { run_libfuzzer "$1" tsan; }
 
-# The last progress numbers of a libFuzzer log, plain ("#123 ... exec/s: 45") or fork mode
-# ("#123: cov: ... exec/s 45 ..."): prints "EXECS EXEC/S COV/FT".
+# The totals of a libFuzzer log: its final stats, or in fork mode (which prints none) the last
+# status line ("#123: cov: ... time: 60s ..."), the rate being executions over time. Prints
+# "EXECS EXEC/S COV/FT".
 libfuzzer_numbers() {
   local log=$1 execs eps ft
   execs=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1 || true)
@@ -13,7 +14,9 @@ libfuzzer_numbers() {
     local line
     line=$(grep -aE '^#[0-9]+: cov:' "$log" | tail -1 || true)
     execs=$(echo "$line" | sed -nE 's/^#([0-9]+):.*/\1/p')
-    eps=$(echo "$line" | sed -nE 's/.*exec\/s:? ([0-9]+).*/\1/p')
+    local secs
+    secs=$(echo "$line" | sed -nE 's/.* time: ([0-9]+)s.*/\1/p')
+    [ -n "$execs" ] && [ -n "$secs" ] && [ "$secs" -gt 0 ] && eps=$((execs / secs))   # the line's own rate is recent only
   fi
   ft=$(grep -aoE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | awk '{print $2 "/" $4}' || true)
   echo "${execs:-?} ${eps:-?} ${ft:-?}"
