@@ -13,9 +13,6 @@
 
 #define JUDGE_RANGES 512       /* ranges one "untouched" check looks at, at most */
 
-static const char *const kind_names[] = { "reader_load", "reader_walk", "reader_find", "reader_find_rev",
-					  "reader_mt_find" };
-
 struct judge {
 	const struct history *h;
 	struct oracle work;        /* the oracle when the read being judged began */
@@ -153,6 +150,16 @@ static bool untouched_hold(const struct judge *j, unsigned long first, unsigned 
 
 /* ---- exact answers, for reads no write overlapped ---- */
 
+static void *oracle_step(struct oracle_state *s, unsigned char kind, unsigned long bound)
+{
+	switch (kind) {
+	case TREAD_FIND: return oracle_state_find(s, bound);
+	case TREAD_FIND_REV: return oracle_state_find_rev(s, bound);
+	case TREAD_NEXT: return oracle_state_next(s, bound);
+	default: return oracle_state_prev(s, bound);
+	}
+}
+
 /* The model's answer to the read (an iteration: replayed from its start, every step seeing the
  * same tree), compared with what the reader got. */
 static bool exact(struct judge *j, const struct tread *t, char *want, size_t len)
@@ -178,7 +185,7 @@ static bool exact(struct judge *j, const struct tread *t, char *want, size_t len
 	default:
 		oracle_state_init(&s, &j->work, t->start, t->start);
 		for (unsigned step = 0; step <= t->step; step++)
-			e = t->kind == TREAD_FIND ? oracle_state_find(&s, t->bound) : oracle_state_find_rev(&s, t->bound);
+			e = oracle_step(&s, t->kind, t->bound);
 		if (!e) {
 			snprintf(want, len, "nothing more");
 			return t->end;
@@ -193,14 +200,15 @@ static bool exact(struct judge *j, const struct tread *t, char *want, size_t len
 
 void threads_describe(const struct threads_run *run, const struct tread *t, char *buf, size_t len)
 {
-	static const char *const calls[] = { "mtree_load", "mas_walk", "mas_find", "mas_find_rev", "mt_find" };
 	char eb[48];
 	int n;
 
 	(void)run;
-	n = snprintf(buf, len, "reader %u: %s(%lu", t->reader, calls[t->kind], t->index);
-	if (t->kind >= TREAD_FIND)
+	n = snprintf(buf, len, "reader %u: %s(%lu", t->reader, tread_calls[t->kind], t->index);
+	if (tread_is_step(t->kind))
 		n += snprintf(buf + n, len - (size_t)n, ", %lu) step %u", t->bound, t->step);
+	else if (t->kind == TREAD_MT_FIND)
+		n += snprintf(buf + n, len - (size_t)n, ", %lu)", t->bound);
 	else
 		n += snprintf(buf + n, len - (size_t)n, ")");
 	n += snprintf(buf + n, len - (size_t)n, " -> %s", t->end ? "nothing" : ops_format_ptr(t->entry, eb, sizeof(eb)));
@@ -218,7 +226,7 @@ static bool fail(const struct threads_run *run, const struct tread *t, struct ex
 	memset(f, 0, sizeof(*f));
 	((struct threads_run *)run)->failed_read = t;
 	f->op_number = t->f0;
-	snprintf(f->kind, sizeof(f->kind), "%s", kind_names[t->kind]);
+	snprintf(f->kind, sizeof(f->kind), "%s", tread_names[t->kind]);
 	snprintf(f->check, sizeof(f->check), "%s", check);
 	snprintf(f->expected, sizeof(f->expected), "%s", want);
 	threads_describe(run, t, got, sizeof(got));
@@ -236,9 +244,16 @@ static void read_span(const struct tread *t, unsigned long *lo, unsigned long *h
 	switch (t->kind) {
 	case TREAD_LOAD: *lo = *hi = t->index; break;
 	case TREAD_WALK: *lo = a; *hi = b; break;
-	case TREAD_FIND: *lo = t->end ? t->index : a; *hi = t->end ? t->bound : t->last; break;
-	case TREAD_FIND_REV: *lo = t->end ? t->bound : t->first; *hi = t->end ? t->index : b; break;
-	default: *lo = t->index; *hi = t->end ? t->bound : t->last; break;
+	case TREAD_MT_FIND: *lo = t->index; *hi = t->end ? t->bound : t->last; break;
+	default:
+		if (tread_is_rev(t->kind)) {
+			*lo = t->end ? t->bound : t->first;
+			*hi = t->end ? t->index : b;
+		} else {
+			*lo = t->end ? t->index : a;
+			*hi = t->end ? t->bound : t->last;
+		}
+		break;
 	}
 }
 

@@ -14,7 +14,23 @@
 #define THREADS_FINAL_WAIT_MS 50   /* the readers' reads of the final tree may take this long */
 #define THREADS_VALUE_SHIFT 9      /* entries stored by op k are xa_mk_value((k + 1) << 9); bulk's are below */
 
-enum tread_kind { TREAD_LOAD, TREAD_WALK, TREAD_FIND, TREAD_FIND_REV, TREAD_MT_FIND, TREAD_KINDS };
+enum tread_kind {
+	TREAD_LOAD, TREAD_WALK, TREAD_FIND, TREAD_FIND_REV, TREAD_MT_FIND, TREAD_NEXT, TREAD_PREV, TREAD_KINDS
+};
+
+/* The read kinds that step through the tree (an iteration), and those that step down. */
+static inline bool tread_is_step(unsigned char kind)
+{
+	return kind == TREAD_FIND || kind == TREAD_FIND_REV || kind == TREAD_NEXT || kind == TREAD_PREV;
+}
+
+static inline bool tread_is_rev(unsigned char kind)
+{
+	return kind == TREAD_FIND_REV || kind == TREAD_PREV;
+}
+
+extern const char *const tread_names[TREAD_KINDS];   /* "reader_load", ... (failure kinds) */
+extern const char *const tread_calls[TREAD_KINDS];   /* "mtree_load", ... */
 
 /* One read. Its window: it began after op f0 - 1 had finished and ended before op s1 started, so
  * it saw the tree as it was at some moment between "f0 ops done" and "s1 ops done". */

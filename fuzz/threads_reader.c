@@ -1,5 +1,6 @@
 /* threads_reader.c - one reader thread of a reader-thread run: until told to stop, it picks a read
- * (mtree_load, mas_walk, an iteration with mas_find or mas_find_rev, mt_find) at an index the
+ * (mtree_load, mas_walk, an iteration with mas_find, mas_find_rev, mas_next or mas_prev, mt_find)
+ * at an index the
  * stream uses, runs it inside an RCU read section, and logs what it saw with its window. Every read
  * is checked on the spot for an entry no op could have stored; the rest is judged afterwards
  * (threads_check.c). Never writes the tree. */
@@ -121,20 +122,35 @@ static void read_walk(struct reader_thread *r, unsigned long index)
 	record(r, &t);
 }
 
-/* An iteration in one read section: mas_find (or mas_find_rev) from @index to @bound, each step
- * logged with its own window and where it searched from. */
-static void read_chain(struct reader_thread *r, unsigned long index, unsigned long bound, bool rev)
+const char *const tread_names[TREAD_KINDS] = { "reader_load", "reader_walk", "reader_find", "reader_find_rev",
+						      "reader_mt_find", "reader_next", "reader_prev" };
+const char *const tread_calls[TREAD_KINDS] = { "mtree_load", "mas_walk", "mas_find", "mas_find_rev", "mt_find",
+						      "mas_next", "mas_prev" };
+
+static void *step_once(struct ma_state *mas, unsigned char kind, unsigned long bound)
+{
+	switch (kind) {
+	case TREAD_FIND: return mas_find(mas, bound);
+	case TREAD_FIND_REV: return mas_find_rev(mas, bound);
+	case TREAD_NEXT: return mas_next(mas, bound);
+	default: return mas_prev(mas, bound);
+	}
+}
+
+/* An iteration in one read section: mas_find, mas_find_rev, mas_next or mas_prev (@kind) from
+ * @index to @bound, each step logged with its own window and where it searched from. */
+static void read_chain(struct reader_thread *r, unsigned long index, unsigned long bound, unsigned char kind)
 {
 	MA_STATE(mas, r->run->mt, index, index);
 	unsigned long from = index, chain_f0 = 0;
+	bool rev = tread_is_rev(kind);
 
 	mt_rcu_read_lock();
 	for (unsigned char step = 0; step < THREADS_CHAIN_STEPS; step++) {
-		struct tread t = { .kind = rev ? TREAD_FIND_REV : TREAD_FIND, .index = from, .bound = bound,
-				   .step = step, .start = index };
+		struct tread t = { .kind = kind, .index = from, .bound = bound, .step = step, .start = index };
 
 		t.f0 = ops_finished(r->run);
-		t.entry = rev ? mas_find_rev(&mas, bound) : mas_find(&mas, bound);
+		t.entry = step_once(&mas, kind, bound);
 		t.s1 = ops_started(r->run);
 		if (!step)
 			chain_f0 = t.f0;
@@ -179,12 +195,13 @@ static void read_one(struct reader_thread *r)
 {
 	unsigned long index = pick_index(r);
 
-	switch (rng_next(&r->rng) % TREAD_KINDS) {
+	unsigned char kind = (unsigned char)(rng_next(&r->rng) % TREAD_KINDS);
+
+	switch (kind) {
 	case TREAD_LOAD: read_load(r, index); break;
 	case TREAD_WALK: read_walk(r, index); break;
-	case TREAD_FIND: read_chain(r, index, pick_bound(r, index, false), false); break;
-	case TREAD_FIND_REV: read_chain(r, index, pick_bound(r, index, true), true); break;
-	default: read_mt_find(r, index, pick_bound(r, index, false)); break;
+	case TREAD_MT_FIND: read_mt_find(r, index, pick_bound(r, index, false)); break;
+	default: read_chain(r, index, pick_bound(r, index, tread_is_rev(kind)), kind); break;
 	}
 }
 

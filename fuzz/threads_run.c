@@ -150,13 +150,11 @@ static void run_op_end(void *ctx, unsigned long op)
 
 static void spot_failure(const struct threads_run *run, struct exec_failure *f)
 {
-	static const char *const kinds[] = { "reader_load", "reader_walk", "reader_find", "reader_find_rev",
-					     "reader_mt_find" };
 	const struct tread *t = &run->spot;
 
 	memset(f, 0, sizeof(*f));
 	f->op_number = t->f0;
-	snprintf(f->kind, sizeof(f->kind), "%s", kinds[t->kind]);
+	snprintf(f->kind, sizeof(f->kind), "%s", tread_names[t->kind]);
 	snprintf(f->check, sizeof(f->check), "impossible");
 	snprintf(f->expected, sizeof(f->expected), "null, a value of bulk, or one of ops 0..%lu", t->s1 - 1);
 	snprintf(f->got, sizeof(f->got), "%s", run->spot_why);

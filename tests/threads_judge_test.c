@@ -149,6 +149,27 @@ static void test_iteration_steps(void **state)
 	assert_string_equal(judge_one(&t, c), "exact");
 }
 
+static void test_next_and_prev_steps(void **state)
+{
+	char c[48];
+	/* after op 1: A [10, 14], B [15, 30]; mas_next from 12 goes past A's range to B */
+	struct tread t = { .kind = TREAD_NEXT, .f0 = 2, .s1 = 2, .chain_f0 = 2, .start = 12, .index = 12,
+			   .bound = ULONG_MAX, .first = 15, .last = 30, .entry = B };
+
+	(void)state;
+	assert_string_equal(judge_one(&t, c), "");
+	t.first = 10;
+	t.last = 14;
+	t.entry = A;          /* the range it started in is not "next" */
+	assert_string_equal(judge_one(&t, c), "exact");
+	/* mas_prev from 20 goes back to A */
+	t = (struct tread){ .kind = TREAD_PREV, .f0 = 2, .s1 = 2, .chain_f0 = 2, .start = 20, .index = 20,
+			    .bound = 0, .first = 10, .last = 14, .entry = A };
+	assert_string_equal(judge_one(&t, c), "");
+	t.entry = B;
+	assert_string_equal(judge_one(&t, c), "exact");
+}
+
 static void test_history_must_rebuild_the_oracle(void **state)
 {
 	struct world w;
@@ -188,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_walk_range_exact_between_ops),
 		cmocka_unit_test(test_walk_untouched_indices_hold_the_entry),
 		cmocka_unit_test(test_iteration_steps),
+		cmocka_unit_test(test_next_and_prev_steps),
 		cmocka_unit_test(test_history_must_rebuild_the_oracle),
 		cmocka_unit_test(test_reads_are_counted),
 	};
