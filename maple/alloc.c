@@ -200,7 +200,7 @@ struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp)
 		return node;
 	if (alloc_fault(gfp))
 		return NULL;
-	node = aligned_alloc(MAPLE_NODE_SIZE, MAPLE_NODE_SIZE);
+	node = node_cache_get();
 	if (!node)
 		return NULL;
 	memset(node, 0, sizeof(*node));
@@ -215,7 +215,7 @@ void alloc_free_node(struct maple_tree *mt, struct maple_node *node)
 		return;
 	atomic_fetch_add(&alloc_freed, 1);
 	alloc_owner_add(mt, -1);
-	free(node);
+	node_cache_put(node);
 }
 
 /* RCU mode, in two steps: a node leaves @mt's count when it dies (so the validator's balance holds
@@ -228,7 +228,7 @@ void alloc_retire_node(struct maple_tree *mt)
 void alloc_free_retired(struct maple_node *node)
 {
 	atomic_fetch_add(&alloc_freed, 1);
-	free(node);
+	node_cache_put(node);
 }
 
 /* The number of nodes allocated for @mt and not yet freed (or retired). */
@@ -269,4 +269,5 @@ void mt_alloc_stats(struct mt_alloc_stats *stats)
 	stats->allocated = atomic_load(&alloc_allocated);
 	stats->freed = atomic_load(&alloc_freed);
 	stats->live = stats->allocated - stats->freed;
+	stats->bytes = node_cache_bytes();
 }

@@ -9,6 +9,10 @@
 
 /* ---- alloc.c: every node comes from here; counted globally and per tree ---- */
 struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp);
+/* node_cache.c: node memory (a slab-like cache in release builds, malloc in sanitizer builds) */
+struct maple_node *node_cache_get(void);
+void node_cache_put(struct maple_node *node);
+unsigned long node_cache_bytes(void);
 void alloc_free_node(struct maple_tree *mt, struct maple_node *node);
 void alloc_retire_node(struct maple_tree *mt);
 void alloc_free_retired(struct maple_node *node);

@@ -250,7 +250,8 @@ const char *mt_validate_span(struct maple_tree *mt, unsigned long first, unsigne
 			     size_t where_len);
 
 /* ---- the node allocator's counters ---- */
-struct mt_alloc_stats { unsigned long allocated, freed, live; };
+/* bytes: node memory held from the system (release builds keep freed nodes in a cache). */
+struct mt_alloc_stats { unsigned long allocated, freed, live, bytes; };
 void mt_alloc_stats(struct mt_alloc_stats *stats);
 
 /* ---- allocation-failure injection (section added by the -ENOMEM work; not kernel APIs) ----
