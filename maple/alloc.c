@@ -41,6 +41,8 @@ static void alloc_owner_add(const struct maple_tree *mt, long delta)
 {
 	struct alloc_owner **pp, *o;
 
+	if (MAPLE_FAST_ALLOC)
+		return;               /* release builds count no tree's nodes */
 	pthread_mutex_lock(&alloc_owner_lock);
 	pp = alloc_owner_slot(mt);
 	o = *pp;

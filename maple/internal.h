@@ -9,6 +9,20 @@
 
 /* ---- alloc.c: every node comes from here; counted globally and per tree ---- */
 struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp);
+/* Release builds (no sanitizer, no MAPLE_DEBUG) allocate for speed: nodes come from a slab-like
+ * cache and are not counted per tree (the validator's alloc-balance check is off there). Sanitizer
+ * and debug builds free every node for real and count every tree's nodes. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(MAPLE_DEBUG)
+#define MAPLE_FAST_ALLOC 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define MAPLE_FAST_ALLOC 0
+#endif
+#endif
+#ifndef MAPLE_FAST_ALLOC
+#define MAPLE_FAST_ALLOC 1
+#endif
+
 /* node_cache.c: node memory (a slab-like cache in release builds, malloc in sanitizer builds) */
 struct maple_node *node_cache_get(void);
 void node_cache_put(struct maple_node *node);

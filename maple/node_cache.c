@@ -9,22 +9,11 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(MAPLE_DEBUG)
-#define NODE_CACHE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#define NODE_CACHE 0
-#endif
-#endif
-#ifndef NODE_CACHE
-#define NODE_CACHE 1
-#endif
-
 #define SLAB_NODES 64
 
 static atomic_ulong cache_bytes;      /* bytes taken from the system for nodes */
 
-#if NODE_CACHE
+#if MAPLE_FAST_ALLOC
 struct free_node {
 	struct free_node *next;
 };

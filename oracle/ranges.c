@@ -127,3 +127,8 @@ bool oracle_nth_range(const struct oracle *o, unsigned long n, unsigned long *fi
 	*last = r->last;
 	return true;
 }
+
+size_t oracle_mem_used(const struct oracle *o)
+{
+	return (size_t)JudyLMemUsed(o->judy) + o->nr_ranges * sizeof(struct oracle_range);
+}

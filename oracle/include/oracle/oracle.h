@@ -31,6 +31,8 @@ struct oracle {
 };
 
 void oracle_init(struct oracle *o, unsigned int flags);
+/* Bytes the model holds: Judy's own (JudyLMemUsed) plus one range record per non-NULL range. */
+size_t oracle_mem_used(const struct oracle *o);
 void oracle_destroy(struct oracle *o);          /* mtree_destroy: empty, keeps flags */
 bool oracle_empty(const struct oracle *o);
 enum oracle_mode oracle_mode(const struct oracle *o);
