@@ -4,6 +4,7 @@
 #include "exec_internal.h"
 
 #include <string.h>
+#include <time.h>
 #include <urcu/urcu-memb.h>
 
 /* Up to this many ranges the whole tree is validated after every write; above it, the nodes the
@@ -104,13 +105,28 @@ static void write_span(struct exec *x, const struct op *op, unsigned long *first
 		(*last)++;
 }
 
+/* The monotonic clock in seconds when the run is profiled, else 0 (no clock read at all). */
+static double profile_clock(const struct exec *x)
+{
+	struct timespec ts;
+
+	if (!x->opt->profile)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static bool validate_after(struct exec *x, const struct op *op, unsigned long first, unsigned long last)
 {
+	double t0 = profile_clock(x);
+	bool ok = true;
+
 	if (whole_validation_due(x, op))
-		return check_validate(x, op);
-	if (ops_table[op->code].writes && op->code != OP_DESTROY)
-		return check_validate_span(x, op, first, last);
-	return true;
+		ok = check_validate(x, op);
+	else if (ops_table[op->code].writes && op->code != OP_DESTROY)
+		ok = check_validate_span(x, op, first, last);
+	x->res->profile.validate += profile_clock(x) - t0;
+	return ok;
 }
 
 /* A write through the normal API invalidates any state positioned in the tree. */
@@ -258,8 +274,12 @@ static bool exec_op(struct exec *x, const struct op *op)
 	if (ops_table[op->code].writes || x->writer_armed)
 		readers_before_write(x, x->writer_armed ? 0 : span_first, x->writer_armed ? ULONG_MAX : span_last);
 	failures = mt_alloc_failures();
-	if (x->with_maple)
+	if (x->with_maple) {
+		double t0 = profile_clock(x);
+
 		exec_run_maple(x, op, &m);
+		x->res->profile.maple += profile_clock(x) - t0;
+	}
 	if (x->writer_fired) {
 		span_first = 0;              /* the writer may have changed anything: validate it all */
 		span_last = ULONG_MAX;
@@ -270,7 +290,12 @@ static bool exec_op(struct exec *x, const struct op *op)
 		readers_after_write(x);
 		return check_failed_write(x, op, &m, span_first, span_last);
 	}
-	exec_run_oracle(x, op, &o);
+	{
+		double t0 = profile_clock(x);
+
+		exec_run_oracle(x, op, &o);
+		x->res->profile.oracle += profile_clock(x) - t0;
+	}
 	readers_after_write(x);
 	if (x->expect_fn)
 		x->expect_fn(x->expect_ctx, x->expect_i, op,
@@ -311,8 +336,12 @@ static int exec_finish(struct exec *x)
 	}
 	faults_finish(x);
 	readers_finish(x);
-	if (x->with_maple && ok)
+	if (x->with_maple && ok) {
+		double t0 = profile_clock(x);
+
 		ok = check_validate(x, NULL) && check_contents(x, NULL, &x->mt);
+		x->res->profile.validate += profile_clock(x) - t0;
+	}
 	if (x->with_maple && ok && x->opt->final_dump)
 		mt_dump_to(x->opt->final_dump, &x->mt, mt_dump_dec);
 	if (x->with_maple && ok && x->opt->dot)
@@ -348,12 +377,15 @@ static int run_bytes(const uint8_t *data, size_t size, const struct exec_options
 	struct ops_config cfg;
 	struct ops_env env = { 0 };
 	struct op op;
+	double t0;
+	int rc;
 
 	ops_reader_init(&r, data, size, &cfg);
 	/* Decoding needs the tree only to know which op an injected allocation failure hit (the
 	 * oracle skips that op) and when a nomem_writer ran, so without faults it stays oracle-only
 	 * and cannot crash. */
 	exec_init(&x, &cfg, opt, res, decoded == NULL || cfg.fault != 0 || decode_with_tree);
+	t0 = profile_clock(&x);
 	if (decoded)
 		decoded->cfg = cfg;
 	env.ctx = &x;
@@ -371,7 +403,9 @@ static int run_bytes(const uint8_t *data, size_t size, const struct exec_options
 		x.op_number++;
 	}
 	res->ops_run = x.op_number;
-	return exec_finish(&x);
+	rc = exec_finish(&x);
+	res->profile.total = profile_clock(&x) - t0;
+	return rc;
 }
 
 int exec_bytes(const uint8_t *data, size_t size, const struct exec_options *opt, struct exec_result *res)
@@ -424,7 +458,11 @@ int exec_list(const struct ops_list *list, const struct exec_options *opt, struc
 
 	const struct exec_thread_hooks *th = opt->threads;
 
+	double t0;
+	int rc;
+
 	exec_init(&x, &list->cfg, opt, res, true);
+	t0 = profile_clock(&x);
 	if (th)
 		th->start(th->ctx, &x.mt);
 	for (size_t i = 0; i < list->count; i++) {
@@ -441,5 +479,7 @@ int exec_list(const struct ops_list *list, const struct exec_options *opt, struc
 		x.op_number++;
 	}
 	res->ops_run = x.op_number;
-	return exec_finish(&x);
+	rc = exec_finish(&x);
+	res->profile.total = profile_clock(&x) - t0;
+	return rc;
 }

@@ -19,6 +19,7 @@ struct exec_options {
 	FILE *dot;              /* if set, the tree as Graphviz: after the failing op (its path in red),
 				 * or at the end of a stream that passed */
 	const struct exec_thread_hooks *threads;   /* fuzz_threads: the run has reader threads */
+	bool profile;           /* time the parts of the run (exec_result.profile) */
 };
 
 /* The failure signature: "maplefuzz: FAIL op=17 kind=mas_find check=entry expected=v12 got=v9". */
@@ -33,9 +34,16 @@ struct exec_failure {
 	char op_text[256];
 };
 
+/* Where a run's time went (exec_options.profile): the tree's ops, the oracle's, validation and
+ * the final comparison, in seconds; the rest of the run is the harness itself. */
+struct exec_profile {
+	double maple, oracle, validate, total;
+};
+
 struct exec_result {
 	unsigned long ops_run;
 	struct exec_failure failure;
+	struct exec_profile profile;
 };
 
 /* A run beside real reader threads (fuzz_threads, threads.h). The tree is in RCU mode throughout and

@@ -3,6 +3,7 @@
  *   maple-replay [-v] [-q] [-d] [-s] FILE|DIR...
  *   maple-replay [--dot OUT | --svg OUT | --png OUT] FILE
  *   maple-replay --threads N [--repeat R] [-q] FILE|DIR...
+ *   maple-replay --profile [-q] FILE|DIR...
  *
  * Each FILE is a binary op stream (a corpus entry or a crash file) or a text op file starting with
  * "maplefuzz-ops v1". A DIR replays every file in it (names starting with '.', and *.txt / *.md
@@ -18,6 +19,8 @@
  *   --threads N  run each input as fuzz_threads does: the writer beside N reader threads (1-4;
  *              0: as many as the preamble asks for), every read judged afterwards
  *   --repeat R   run each input R times (thread runs differ from run to run) and say how many failed
+ *   --profile    at the end, inputs/s and ops/s, and how the time split between the maple tree, the
+ *              oracle, validation (and the final comparison) and the harness itself
  * Exit: 0 all inputs agree, 1 a failure was reproduced, 2 bad usage or unreadable/malformed input. */
 #include <dirent.h>
 #include <getopt.h>
@@ -39,6 +42,9 @@ struct replay {
 	bool threads;
 	unsigned readers;          /* --threads N (0: the preamble's) */
 	unsigned long repeat;      /* --repeat R */
+	bool profile;              /* --profile */
+	struct exec_profile spent; /* its sums */
+	unsigned long ops;
 	unsigned passed, failed, bad;
 	FILE *dot;                 /* --dot / --svg / --png */
 };
@@ -99,7 +105,7 @@ static int replay_threads(struct replay *rp, const char *path, const uint8_t *da
 static int replay_data(struct replay *rp, const char *path, const uint8_t *data, size_t size)
 {
 	struct exec_options opt = { .trace = rp->verbose ? stdout : NULL, .report = stdout,
-				    .final_dump = rp->dump ? stdout : NULL, .dot = rp->dot };
+				    .final_dump = rp->dump ? stdout : NULL, .dot = rp->dot, .profile = rp->profile };
 	struct exec_result res;
 	int rc;
 
@@ -119,6 +125,11 @@ static int replay_data(struct replay *rp, const char *path, const uint8_t *data,
 	} else {
 		rc = exec_bytes(data, size, &opt, &res);
 	}
+	rp->spent.maple += res.profile.maple;
+	rp->spent.oracle += res.profile.oracle;
+	rp->spent.validate += res.profile.validate;
+	rp->spent.total += res.profile.total;
+	rp->ops += res.ops_run;
 	if (rc)
 		printf("FAIL %s after %lu ops\n", path, res.ops_run + 1);
 	else if (!rp->quiet)
@@ -196,11 +207,25 @@ static void print_store_stats(void)
 		printf("  %-20s %10lu\n", mt_store_type_name((enum maple_store_type)t), st.count[t]);
 }
 
+static void print_profile(const struct replay *rp)
+{
+	const struct exec_profile *p = &rp->spent;
+	unsigned inputs = rp->passed + rp->failed;
+	double t = p->total > 0 ? p->total : 1e-9;
+
+	printf("profile: %u inputs, %lu ops in %.2f s: %.0f inputs/s, %.0f ops/s\n", inputs, rp->ops, p->total,
+	       inputs / t, rp->ops / t);
+	printf("  maple tree %4.1f %%, oracle %4.1f %%, validation and final comparison %4.1f %%, harness %4.1f %%\n",
+	       100 * p->maple / t, 100 * p->oracle / t, 100 * p->validate / t,
+	       100 * (t - p->maple - p->oracle - p->validate) / t);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: maple-replay [-v] [-q] [-d] [-s] FILE|DIR...\n"
 			"       maple-replay [--dot OUT | --svg OUT | --png OUT] FILE\n"
-			"       maple-replay --threads N [--repeat R] [-q] FILE|DIR...\n");
+			"       maple-replay --threads N [--repeat R] [-q] FILE|DIR...\n"
+			"       maple-replay --profile [-q] FILE|DIR...\n");
 	return 2;
 }
 
@@ -248,7 +273,8 @@ int main(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "dot", required_argument, NULL, 'D' }, { "svg", required_argument, NULL, 'S' },
 		{ "png", required_argument, NULL, 'P' }, { "threads", required_argument, NULL, 'T' },
-		{ "repeat", required_argument, NULL, 'R' }, { NULL, 0, NULL, 0 },
+		{ "repeat", required_argument, NULL, 'R' }, { "profile", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct replay rp = { .repeat = 1 };
 	char *end;
@@ -268,6 +294,8 @@ int main(int argc, char **argv)
 			rp.repeat = strtoul(optarg, &end, 10);
 			if (*end || !*optarg || !rp.repeat)
 				return usage();
+		} else if (opt == 'p') {
+			rp.profile = true;
 		} else if (opt == 'v')
 			rp.verbose = true;
 		else if (opt == 'd')
@@ -280,7 +308,7 @@ int main(int argc, char **argv)
 			return usage();
 	}
 	if (optind == argc || (pic.out && optind + 1 != argc) || (rp.threads && (pic.out || rp.dump)) ||
-	    (rp.repeat > 1 && !rp.threads))
+	    (rp.repeat > 1 && !rp.threads) || (rp.profile && rp.threads))
 		return usage();
 	if (pic.out && picture_open(&rp, &pic))
 		return 2;
@@ -298,6 +326,8 @@ int main(int argc, char **argv)
 	}
 	if (rp.stats)
 		print_store_stats();
+	if (rp.profile)
+		print_profile(&rp);
 	printf("%u passed, %u failed\n", rp.passed, rp.failed + rp.bad);
 	fflush(NULL);
 	/* A tree that failed validation is deliberately left unfreed; skip leak reports about it. */
