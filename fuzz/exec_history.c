@@ -122,8 +122,8 @@ bool hist_held(const struct history *h, const struct oracle *o, unsigned long si
 	return !first_seen && oracle_range(o, index, NULL, NULL) == entry;
 }
 
-/* True when the spans of the writes from @since on cover all of [first, last]. */
-static bool spans_cover(const struct history *h, unsigned long since, unsigned long first, unsigned long last)
+bool hist_spans_cover(const struct history *h, size_t from, size_t to, unsigned long since,
+		      unsigned long first, unsigned long last)
 {
 	unsigned long at = first;
 
@@ -131,7 +131,7 @@ static bool spans_cover(const struct history *h, unsigned long since, unsigned l
 		bool found = false;
 		unsigned long reach = 0;
 
-		for (size_t k = 0; k < h->n; k++) {
+		for (size_t k = from; k < to; k++) {
 			const struct hist_write *w = &h->w[k];
 
 			if (w->seq >= since && covers(w, at) && (!found || w->last > reach)) {
@@ -157,7 +157,7 @@ bool hist_untouched_hold(const struct history *h, const struct oracle *o, unsign
 		void *e = oracle_range(o, i, &a, &b);
 		unsigned long to = b < last ? b : last;
 
-		if (e != entry && !spans_cover(h, since, i, to))
+		if (e != entry && !hist_spans_cover(h, 0, h->n, since, i, to))
 			return false;
 		if (b >= last)
 			return true;

@@ -50,6 +50,10 @@ void hist_after(struct history *h, const struct oracle *o);
  * answers for the indices no logged write touched). */
 bool hist_held(const struct history *h, const struct oracle *o, unsigned long since, unsigned long index,
 	       const void *entry);
+/* True when the spans of the writes h->w[from .. to) with a sequence number from @since on cover
+ * all of [first, last]. */
+bool hist_spans_cover(const struct history *h, size_t from, size_t to, unsigned long since,
+		      unsigned long first, unsigned long last);
 /* True when every index of [first, last] that the oracle does not map to @entry now lies in the
  * span of a write from @since on (the rule "an index no write touched still holds the entry"). */
 bool hist_untouched_hold(const struct history *h, const struct oracle *o, unsigned long since,

@@ -104,31 +104,6 @@ static bool touched(const struct judge *j, unsigned long first, unsigned long la
 	return false;
 }
 
-/* Whether the spans of the window's writes cover all of [first, last]. */
-static bool covered(const struct judge *j, unsigned long first, unsigned long last)
-{
-	unsigned long at = first;
-
-	for (;;) {
-		bool found = false;
-		unsigned long reach = 0;
-
-		for (size_t k = j->lo; k < j->hi; k++) {
-			const struct hist_write *w = &j->h->w[k];
-
-			if (span_meets(w, at, at) && (!found || w->last > reach)) {
-				reach = w->last;
-				found = true;
-			}
-		}
-		if (!found)
-			return false;
-		if (reach >= last)
-			return true;
-		at = reach + 1;
-	}
-}
-
 /* Every index of [first, last] that no write of the window touched holds @entry. */
 static bool untouched_hold(const struct judge *j, unsigned long first, unsigned long last, const void *entry)
 {
@@ -139,7 +114,7 @@ static bool untouched_hold(const struct judge *j, unsigned long first, unsigned 
 		void *e = oracle_range(&j->work, i, NULL, &b);
 		unsigned long to = b < last ? b : last;
 
-		if (e != entry && !covered(j, i, to))
+		if (e != entry && !hist_spans_cover(j->h, j->lo, j->hi, 0, i, to))
 			return false;
 		if (b >= last)
 			return true;
