@@ -201,6 +201,18 @@ static inline bool node_is_dead(const struct maple_node *node)
 	return ((uintptr_t)parent & ~MAPLE_NODE_MASK) == (uintptr_t)node;
 }
 
+/* Ask for all four cache lines of a node about to be read: its end, pivots and slot are spread
+ * over them, and fetched together they cost one memory latency instead of three in a row. */
+static inline void node_prefetch(const struct maple_enode *enode)
+{
+	const char *p = (const char *)mte_to_node(enode);
+
+	__builtin_prefetch(p);
+	__builtin_prefetch(p + 64);
+	__builtin_prefetch(p + 128);
+	__builtin_prefetch(p + 192);
+}
+
 /* Publish @value into a slot (or the root pointer) that readers may be loading concurrently. */
 static inline void node_publish(void **slot, void *value)
 {

@@ -18,6 +18,7 @@ restart:
 	if (!root_is_node(root))
 		return false;
 	enode = root_to_enode(root);
+	node_prefetch(enode);
 	min = 0;
 	max = ULONG_MAX;
 	d = 0;
@@ -36,6 +37,7 @@ restart:
 		min = node_slot_min(node, lv->slot, min);
 		max = node_slot_max(node, lv->slot, lv->end, max);
 		enode = __atomic_load_n(&node_slots(node, type)[lv->slot], __ATOMIC_ACQUIRE);
+		node_prefetch(enode);
 		if (node_is_dead(node))
 			goto restart;      /* RCU: replaced while we read it; what we read may be clobbered */
 		d++;
