@@ -193,8 +193,9 @@ static struct maple_node *alloc_from_reserve(struct maple_tree *mt)
 	return node;
 }
 
-/* One node for @mt, zeroed; NULL when out of memory (or failed by injection). */
-struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp)
+/* One node for @mt, not zeroed (a reserve's nodes are); NULL when out of memory (or failed by
+ * injection). */
+struct maple_node *alloc_node_raw(struct maple_tree *mt, gfp_t gfp)
 {
 	struct maple_node *node = alloc_from_reserve(mt);
 
@@ -205,9 +206,18 @@ struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp)
 	node = node_cache_get();
 	if (!node)
 		return NULL;
-	memset(node, 0, sizeof(*node));
 	atomic_fetch_add(&alloc_allocated, 1);
 	alloc_owner_add(mt, 1);
+	return node;
+}
+
+/* One node for @mt, zeroed; NULL when out of memory (or failed by injection). */
+struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp)
+{
+	struct maple_node *node = alloc_node_raw(mt, gfp);
+
+	if (node)
+		memset(node, 0, sizeof(*node));
 	return node;
 }
 

@@ -9,6 +9,8 @@
 
 /* ---- alloc.c: every node comes from here; counted globally and per tree ---- */
 struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp);
+/* The same, not zeroed: for a worst-case pool whose nodes are zeroed only when taken. */
+struct maple_node *alloc_node_raw(struct maple_tree *mt, gfp_t gfp);
 /* Release builds (no sanitizer, no MAPLE_DEBUG) allocate for speed: nodes come from a slab-like
  * cache and are not counted per tree (the validator's alloc-balance check is off there). Sanitizer
  * and debug builds free every node for real and count every tree's nodes. */

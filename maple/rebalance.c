@@ -30,7 +30,7 @@ int rebal_prealloc(struct rebal_state *rs, unsigned int count)
 	if (count > REBAL_POOL_MAX)
 		count = REBAL_POOL_MAX;
 	while (rs->pool_n < count) {
-		struct maple_node *node = alloc_node(rs->mt, rs->gfp);
+		struct maple_node *node = alloc_node_raw(rs->mt, rs->gfp);
 
 		if (!node) {
 			while (rs->pool_n)
@@ -50,9 +50,13 @@ static enum maple_type rebal_type(const struct rebal_state *rs, unsigned char d)
 
 static struct maple_enode *rebal_new_node(struct rebal_state *rs, enum maple_type type)
 {
+	struct maple_node *node;
+
 	if (!rs->pool_n)
 		rebal_bug("node pool exhausted");
-	return mt_mk_enode(rs->pool[--rs->pool_n], type);
+	node = rs->pool[--rs->pool_n];
+	memset(node, 0, sizeof(*node));     /* the pool is allocated for the worst case, zeroed on use */
+	return mt_mk_enode(node, type);
 }
 
 /* Fill path level @d+1.. down to @to from the slot chosen at level @d, along the left edge
