@@ -11,17 +11,27 @@
 struct maple_node *alloc_node(struct maple_tree *mt, gfp_t gfp);
 /* The same, not zeroed: for a worst-case pool whose nodes are zeroed only when taken. */
 struct maple_node *alloc_node_raw(struct maple_tree *mt, gfp_t gfp);
-/* Release builds (no sanitizer, no MAPLE_DEBUG) allocate for speed: nodes come from a slab-like
+/* Which sanitizer the build has (MAPLE_TSAN: ThreadSanitizer, whose grace periods rcu.c annotates).
+ * Release builds (no sanitizer, no MAPLE_DEBUG) allocate for speed: nodes come from a slab-like
  * cache and are not counted per tree (the validator's alloc-balance check is off there). Sanitizer
  * and debug builds free every node for real and count every tree's nodes. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(MAPLE_DEBUG)
-#define MAPLE_FAST_ALLOC 0
+#if defined(__SANITIZE_THREAD__)
+#define MAPLE_TSAN 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#if __has_feature(thread_sanitizer)
+#define MAPLE_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define MAPLE_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define MAPLE_SANITIZED 1
+#endif
+#endif
+#if defined(MAPLE_TSAN) || defined(MAPLE_SANITIZED) || defined(MAPLE_DEBUG)
 #define MAPLE_FAST_ALLOC 0
-#endif
-#endif
-#ifndef MAPLE_FAST_ALLOC
+#else
 #define MAPLE_FAST_ALLOC 1
 #endif
 

@@ -8,16 +8,10 @@
  * While [index, last] is the cached slot's range both are that slot; otherwise the state is
  * re-seated by a walk first, so a state set by hand steps exactly like the oracle's. */
 
-/* The root pointer, loaded once: an RCU writer may turn it from an entry into a node any time. */
-static void *iter_root(const struct maple_tree *mt)
-{
-	return __atomic_load_n(&((struct maple_tree *)mt)->ma_root, __ATOMIC_ACQUIRE);
-}
-
 /* The root entry: the entry held in the root pointer, NULL for an empty or node tree. */
 static void *iter_root_entry(const struct maple_tree *mt)
 {
-	void *root = iter_root(mt);
+	void *root = tree_root(mt);
 
 	return root_is_node(root) ? NULL : root;
 }
@@ -26,7 +20,7 @@ static void *iter_root_entry(const struct maple_tree *mt)
 static void iter_small_range(const struct maple_tree *mt, unsigned long i, unsigned long *first,
 			     unsigned long *last)
 {
-	if (!iter_root(mt)) {
+	if (!tree_root(mt)) {
 		*first = 0;
 		*last = ULONG_MAX;
 	} else {
@@ -49,7 +43,7 @@ static bool iter_cached_exact(const struct ma_state *mas)
 {
 	unsigned long first, last;
 
-	if (!mas->node || xa_is_internal(mas->node) || !root_is_node(iter_root(mas->tree)))
+	if (!mas->node || xa_is_internal(mas->node) || !root_is_node(tree_root(mas->tree)))
 		return false;
 	iter_cached_range(mas, &first, &last);
 	if (node_is_dead(mte_to_node(mas->node)))
@@ -65,7 +59,7 @@ static bool iter_seat(struct ma_state *mas, unsigned long at)
 	void *entry;
 	bool seated;
 
-	if (!root_is_node(iter_root(mas->tree)))
+	if (!root_is_node(tree_root(mas->tree)))
 		return false;
 	if (iter_cached_exact(mas))
 		return true;

@@ -134,6 +134,14 @@ static inline bool mte_is_leaf(const struct maple_enode *enode)
 }
 
 /* ---- the root pointer ---- */
+
+/* The root pointer, loaded once with acquire order: a lockless reader decides on one value (an
+ * RCU writer may turn it from an entry into a node, or back, at any time). */
+static inline void *tree_root(const struct maple_tree *mt)
+{
+	return __atomic_load_n(&((struct maple_tree *)mt)->ma_root, __ATOMIC_ACQUIRE);
+}
+
 static inline bool root_is_node(const void *root)
 {
 	return xa_is_internal(root) && (uintptr_t)root > MAPLE_RESERVED_RANGE;

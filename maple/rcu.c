@@ -11,14 +11,7 @@
  * every read section's end releases, and every deferred free first acquires, one object standing
  * for "the grace period": the edge RCU guarantees between a reader's last access and the free.
  * The writer releases it before handing a node over, ordering its own last writes too. */
-#if defined(__SANITIZE_THREAD__)
-#define MT_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define MT_TSAN 1
-#endif
-#endif
-#ifdef MT_TSAN
+#ifdef MAPLE_TSAN
 #include <sanitizer/tsan_interface.h>
 static char tsan_grace_period;
 #define tsan_gp_release() __tsan_release(&tsan_grace_period)

@@ -14,7 +14,7 @@ bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct wal
 	void *root;
 
 restart:
-	root = __atomic_load_n(&((struct maple_tree *)mt)->ma_root, __ATOMIC_ACQUIRE);
+	root = tree_root(mt);
 	if (!root_is_node(root))
 		return false;
 	enode = root_to_enode(root);
@@ -227,7 +227,7 @@ void *mas_walk(struct ma_state *mas)
 	void *root, *entry;
 
 again:
-	root = __atomic_load_n(&mas->tree->ma_root, __ATOMIC_ACQUIRE);
+	root = tree_root(mas->tree);
 	mas->node = NULL;
 	mas->min = 0;
 	mas->max = ULONG_MAX;
