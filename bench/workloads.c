@@ -309,7 +309,6 @@ static double judyl_point_load(const struct ranges *r)
 {
 	Pvoid_t judy = NULL;
 	unsigned long found = 0;
-	Word_t bytes;
 	double t0;
 
 	for (unsigned long i = 0; i < r->n; i++) {
@@ -327,7 +326,7 @@ static double judyl_point_load(const struct ranges *r)
 	}
 	t0 = now() - t0;
 	sink = found;
-	JLFA(bytes, judy);
+	JudyLFreeArray(&judy, PJE0);
 	return t0;
 }
 
