@@ -326,7 +326,6 @@ static int exec_finish(struct exec *x)
 {
 	bool ok = !x->res->failure.failed;
 	const struct exec_thread_hooks *th = x->opt->threads;
-
 	struct exec_failure reader_failure = { 0 };
 
 	if (th && !th->stop(th->ctx, &x->hist, &x->oracle, &reader_failure) && ok) {
@@ -455,9 +454,7 @@ void exec_expect(const struct ops_list *list, exec_expect_fn fn, void *ctx)
 int exec_list(const struct ops_list *list, const struct exec_options *opt, struct exec_result *res)
 {
 	struct exec x;
-
 	const struct exec_thread_hooks *th = opt->threads;
-
 	double t0;
 	int rc;
 

@@ -46,9 +46,9 @@ struct exec_result {
 	struct exec_profile profile;
 };
 
-/* A run beside real reader threads (fuzz_threads, threads.h). The tree is in RCU mode throughout and
- * its frees go through the deferral the hooks install (mt_set_call_rcu); simulated-reader ops and RCU mode switches are skipped;
- * every write is logged in the history with its op number. */
+/* A run beside real reader threads (fuzz_threads, threads.h). The tree is in RCU mode throughout
+ * and its frees go through the deferral the hooks install (mt_set_call_rcu); simulated-reader ops
+ * and RCU mode switches are skipped; every write is logged in the history with its op number. */
 struct maple_tree;
 struct history;
 struct oracle;

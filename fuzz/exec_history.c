@@ -85,7 +85,7 @@ void hist_after(struct history *h, const struct oracle *o)
 		w->opaque = !snapshot(h, o, w->first, w->last, &w->after, &w->n_after);
 }
 
-static const void *seg_entry(const struct history *h, size_t at, size_t n, unsigned long index)
+const void *hist_seg_entry(const struct history *h, size_t at, size_t n, unsigned long index)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct hist_seg *s = &h->seg[at + i];
@@ -113,10 +113,10 @@ bool hist_held(const struct history *h, const struct oracle *o, unsigned long si
 			continue;
 		if (w->opaque)
 			return true;
-		if (!first_seen && seg_entry(h, w->before, w->n_before, index) == entry)
+		if (!first_seen && hist_seg_entry(h, w->before, w->n_before, index) == entry)
 			return true;       /* what it held when the reader began */
 		first_seen = true;
-		if (seg_entry(h, w->after, w->n_after, index) == entry)
+		if (hist_seg_entry(h, w->after, w->n_after, index) == entry)
 			return true;
 	}
 	return !first_seen && oracle_range(o, index, NULL, NULL) == entry;

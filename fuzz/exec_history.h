@@ -50,6 +50,8 @@ void hist_after(struct history *h, const struct oracle *o);
  * answers for the indices no logged write touched). */
 bool hist_held(const struct history *h, const struct oracle *o, unsigned long since, unsigned long index,
 	       const void *entry);
+/* The entry the @n segments from seg[@at] give @index (NULL where none holds it). */
+const void *hist_seg_entry(const struct history *h, size_t at, size_t n, unsigned long index);
 /* True when the spans of the writes h->w[from .. to) with a sequence number from @since on cover
  * all of [first, last]. */
 bool hist_spans_cover(const struct history *h, size_t from, size_t to, unsigned long since,

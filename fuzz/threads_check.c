@@ -20,7 +20,6 @@ struct judge {
 	bool lost;                 /* a write too wide to log: the oracle is unknown from there */
 	bool wrong_mode;           /* the rebuilt oracle's mode differed from the real one's */
 	size_t lo, hi;             /* the writes inside the read's window: h->w[lo .. hi) */
-	size_t chain_lo;           /* ... and from its iteration's previous step on */
 };
 
 /* ---- the rebuilt oracle ---- */
@@ -65,17 +64,6 @@ static size_t write_from(const struct history *h, unsigned long op)
 
 /* ---- what the writes of the window did ---- */
 
-static const void *after_entry(const struct history *h, const struct hist_write *w, unsigned long index)
-{
-	for (size_t i = 0; i < w->n_after; i++) {
-		const struct hist_seg *s = &h->seg[w->after + i];
-
-		if (s->first <= index && index <= s->last)
-			return s->entry;
-	}
-	return NULL;
-}
-
 static bool span_meets(const struct hist_write *w, unsigned long first, unsigned long last)
 {
 	return w->first <= last && first <= w->last;
@@ -90,7 +78,7 @@ static bool held(const struct judge *j, unsigned long index, const void *entry)
 		const struct hist_write *w = &j->h->w[k];
 
 		if (span_meets(w, index, index) &&
-		    (w->opaque || w->transient || after_entry(j->h, w, index) == entry))
+		    (w->opaque || w->transient || hist_seg_entry(j->h, w->after, w->n_after, index) == entry))
 			return true;
 	}
 	return false;
@@ -173,12 +161,11 @@ static bool exact(struct judge *j, const struct tread *t, char *want, size_t len
 
 /* ---- one read ---- */
 
-void threads_describe(const struct threads_run *run, const struct tread *t, char *buf, size_t len)
+void threads_describe(const struct tread *t, char *buf, size_t len)
 {
 	char eb[48];
 	int n;
 
-	(void)run;
 	n = snprintf(buf, len, "reader %u: %s(%lu", t->reader, tread_calls[t->kind], t->index);
 	if (tread_is_step(t->kind))
 		n += snprintf(buf + n, len - (size_t)n, ", %lu) step %u", t->bound, t->step);
@@ -193,18 +180,18 @@ void threads_describe(const struct threads_run *run, const struct tread *t, char
 		 (long)t->f0 - 1, t->s1);
 }
 
-static bool fail(const struct threads_run *run, const struct tread *t, struct exec_failure *f,
+static bool fail(struct threads_run *run, const struct tread *t, struct exec_failure *f,
 		 const char *check, const char *want)
 {
 	char got[160];
 
 	memset(f, 0, sizeof(*f));
-	((struct threads_run *)run)->failed_read = t;
+	run->failed_read = t;
 	f->op_number = t->f0;
 	snprintf(f->kind, sizeof(f->kind), "%s", tread_names[t->kind]);
 	snprintf(f->check, sizeof(f->check), "%s", check);
 	snprintf(f->expected, sizeof(f->expected), "%s", want);
-	threads_describe(run, t, got, sizeof(got));
+	threads_describe(t, got, sizeof(got));
 	snprintf(f->op_text, sizeof(f->op_text), "%s", got);
 	snprintf(f->got, sizeof(f->got), "%s", strchr(got, '>') ? strchr(got, '>') + 2 : got);
 	return false;
@@ -232,7 +219,7 @@ static void read_span(const struct tread *t, unsigned long *lo, unsigned long *h
 	}
 }
 
-static bool judge_read(struct judge *j, const struct threads_run *run, const struct tread *t,
+static bool judge_read(struct judge *j, struct threads_run *run, const struct tread *t,
 		       struct exec_failure *f)
 {
 	struct threads_result *res = run->res;
@@ -241,12 +228,11 @@ static bool judge_read(struct judge *j, const struct threads_run *run, const str
 
 	j->lo = write_from(j->h, t->f0);
 	j->hi = write_from(j->h, t->s1);
-	j->chain_lo = write_from(j->h, t->chain_f0);
 	res->judged++;
 	read_span(t, &lo, &hi);
 	if (lo <= hi && touched(j, lo, hi))
 		res->overlapped++;
-	if (j->chain_lo == j->hi) {
+	if (write_from(j->h, t->chain_f0) == j->hi) {   /* no write since the iteration began */
 		res->exact++;
 		if (!exact(j, t, want, sizeof(want)))
 			return fail(run, t, f, "exact", want);

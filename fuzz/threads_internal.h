@@ -91,6 +91,6 @@ unsigned long threads_op_of(const void *entry);   /* the op that stored a value 
 /* threads_check.c: judge every logged read; false (and @f filled) at the first broken rule. */
 bool threads_judge(struct threads_run *run, const struct history *h, const struct oracle *final,
 		   struct exec_failure *f);
-void threads_describe(const struct threads_run *run, const struct tread *t, char *buf, size_t len);
+void threads_describe(const struct tread *t, char *buf, size_t len);
 
 #endif

@@ -1,9 +1,8 @@
 /* threads_reader.c - one reader thread of a reader-thread run: until told to stop, it picks a read
  * (mtree_load, mas_walk, an iteration with mas_find, mas_find_rev, mas_next or mas_prev, mt_find)
- * at an index the
- * stream uses, runs it inside an RCU read section, and logs what it saw with its window. Every read
- * is checked on the spot for an entry no op could have stored; the rest is judged afterwards
- * (threads_check.c). Never writes the tree. */
+ * at an index the stream uses, runs it inside an RCU read section, and logs what it saw with its
+ * window. Every read is checked on the spot for an entry no op could have stored; the rest is
+ * judged afterwards (threads_check.c). Never writes the tree. */
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,7 +193,6 @@ static unsigned long pick_bound(struct reader_thread *r, unsigned long index, bo
 static void read_one(struct reader_thread *r)
 {
 	unsigned long index = pick_index(r);
-
 	unsigned char kind = (unsigned char)(rng_next(&r->rng) % TREAD_KINDS);
 
 	switch (kind) {
@@ -209,7 +207,6 @@ void *reader_main(void *arg)
 {
 	struct reader_thread *r = arg;
 	struct threads_run *run = r->run;
-
 	unsigned long version = ULONG_MAX;
 	unsigned reads_here = 0;
 

@@ -156,9 +156,10 @@ static void spot_failure(const struct threads_run *run, struct exec_failure *f)
 	f->op_number = t->f0;
 	snprintf(f->kind, sizeof(f->kind), "%s", tread_names[t->kind]);
 	snprintf(f->check, sizeof(f->check), "impossible");
-	snprintf(f->expected, sizeof(f->expected), "null, a value of bulk, or one of ops 0..%lu", t->s1 - 1);
+	snprintf(f->expected, sizeof(f->expected), "null, zero, a value of bulk, or a value of the %lu ops started",
+		 t->s1);
 	snprintf(f->got, sizeof(f->got), "%s", run->spot_why);
-	threads_describe(run, t, f->op_text, sizeof(f->op_text));
+	threads_describe(t, f->op_text, sizeof(f->op_text));
 }
 
 /* A read's failure: its signature, the read, and the ops that ran while it did. */
@@ -257,8 +258,7 @@ int threads_run_list(const struct ops_list *in, const struct threads_options *op
 	}
 	fill_pool(run);
 	rc = exec_list(&list, &eopt, &res->exec);
-	free_pending(false);        /* a tree left undestroyed after a failure may still free */
-	mt_set_call_rcu(NULL);
+	mt_set_call_rcu(NULL);      /* run_stop and run_drain freed everything deferred */
 	free(list.ops);
 	run_free(run);
 	return rc;
