@@ -63,6 +63,8 @@ void alloc_tree_forget(const struct maple_tree *mt);
 unsigned char node_read(const struct maple_enode *enode, unsigned long min, unsigned long max,
 			struct node_range *out);
 void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned char n, unsigned long max);
+void node_fill_ranges(struct maple_enode *enode, const struct node_range *r, unsigned char n, unsigned long max);
+void node_adopt_children(struct maple_enode *enode, unsigned char n);
 void node_free_tree(struct maple_tree *mt, struct maple_enode *enode, unsigned long max);
 size_t range_apply(const struct node_range *in, size_t n, unsigned long first, unsigned long last,
 		   void *entry, struct node_range *out);

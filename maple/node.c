@@ -23,14 +23,13 @@ unsigned char node_read(const struct maple_enode *enode, unsigned long min, unsi
 	return (unsigned char)(end + 1);
 }
 
-/* Rewrite the node from @n (1..slot count) ranges ending at @max: pivots, slots, metadata, the
- * parent pointers of an internal node's children and, in an arange_64 node, the gaps (read from
- * the children, which must be complete). Unused pivots, slots and gaps become zero. */
-void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned char n, unsigned long max)
+/* Rewrite the node from @n (1..slot count) ranges ending at @max: pivots, slots, metadata and, in
+ * an arange_64 node, the gaps (read from the children, which must be complete). Unused pivots,
+ * slots and gaps become zero. The children's parent pointers are left alone. */
+void node_fill_ranges(struct maple_enode *enode, const struct node_range *r, unsigned char n, unsigned long max)
 {
 	struct maple_node *node = mte_to_node(enode);
 	enum maple_type type = mte_type(enode);
-	bool leaf = mte_is_leaf(enode);
 	void **slots = node_slots(node, type);
 	void *parent = node->parent;
 	unsigned char i;
@@ -41,13 +40,30 @@ void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned c
 		slots[i] = r[i].entry;
 		if (i < type_pivots(type))
 			node->pivot[i] = i + 1 == n ? max : r[i].last;
-		if (!leaf)
-			node_set_parent(mte_to_node(r[i].entry), node, i);
 	}
 	if (n < type_slots(type) || type == maple_arange_64)
 		node_meta(node, type)->end = (unsigned char)(n - 1);
 	if (type == maple_arange_64)
 		gap_fill_node(node, r, n);
+}
+
+/* Point the parents of an internal node's first @n children at it. */
+void node_adopt_children(struct maple_enode *enode, unsigned char n)
+{
+	struct maple_node *node = mte_to_node(enode);
+	void **slots = node_slots(node, mte_type(enode));
+
+	if (mte_is_leaf(enode))
+		return;
+	for (unsigned char i = 0; i < n; i++)
+		node_set_parent(mte_to_node(slots[i]), node, i);
+}
+
+/* node_fill_ranges(), and an internal node adopts its children. */
+void node_fill(struct maple_enode *enode, const struct node_range *r, unsigned char n, unsigned long max)
+{
+	node_fill_ranges(enode, r, n, max);
+	node_adopt_children(enode, n);
 }
 
 /* Write the @n ranges @r into slots @from.. of a leaf in place (pivots included; the last slot of

@@ -1,7 +1,8 @@
 /* rebalance.c - the subtree rebuild behind split, rebalance and spanning stores (reference §3.4-3.6):
  * new nodes level by level from the leaves up, neighbours pulled in when a level is short, one pointer
  * (or the root) replaced at the top, then the old nodes freed. Also the rebalance store itself.
- * Never allocates while it runs: every node comes from the pool filled before the tree is touched. */
+ * Nodes are allocated as the rebuild needs them; nothing reachable changes until every one is there,
+ * so a failed allocation frees the new nodes and leaves the tree as it was. */
 #include "write.h"
 
 #include <stdlib.h>
@@ -21,25 +22,7 @@ void rebal_init(struct rebal_state *rs, struct wr_state *wr)
 	rs->l = wr->path;
 	rs->r = wr->path;
 	rs->n = 0;
-	rs->pool_n = 0;
-}
-
-/** rebal_prealloc() - fill the pool with @count nodes. Return: 0, or -ENOMEM with nothing kept. */
-int rebal_prealloc(struct rebal_state *rs, unsigned int count)
-{
-	if (count > REBAL_POOL_MAX)
-		count = REBAL_POOL_MAX;
-	while (rs->pool_n < count) {
-		struct maple_node *node = alloc_node_raw(rs->mt, rs->gfp);
-
-		if (!node) {
-			while (rs->pool_n)
-				alloc_free_node(rs->mt, rs->pool[--rs->pool_n]);
-			return -ENOMEM;
-		}
-		rs->pool[rs->pool_n++] = node;
-	}
-	return 0;
+	rs->fresh_n = 0;
 }
 
 /* The node type of level @d of the rebuild: leaves at the bottom, the tree's internal type above. */
@@ -48,15 +31,41 @@ static enum maple_type rebal_type(const struct rebal_state *rs, unsigned char d)
 	return d + 1 == rs->l.height ? maple_leaf_64 : tree_internal_type(rs->mt);
 }
 
-static struct maple_enode *rebal_new_node(struct rebal_state *rs, enum maple_type type)
+/* A new node of @type filled with the @n @items ending at @max; NULL when out of memory. Its
+ * children keep their parents until rebal_adopt(). */
+static struct maple_enode *rebal_new_node(struct rebal_state *rs, enum maple_type type,
+					  const struct node_range *items, unsigned char n, unsigned long max)
 {
 	struct maple_node *node;
+	struct maple_enode *enode;
 
-	if (!rs->pool_n)
-		rebal_bug("node pool exhausted");
-	node = rs->pool[--rs->pool_n];
-	memset(node, 0, sizeof(*node));     /* the pool is allocated for the worst case, zeroed on use */
-	return mt_mk_enode(node, type);
+	if (rs->fresh_n == REBAL_NEW_MAX)
+		rebal_bug("too many new nodes");
+	node = alloc_node_raw(rs->mt, rs->gfp);
+	if (!node)
+		return NULL;
+	node->parent = NULL;         /* node_fill_ranges keeps it; the parent sets it when adopting */
+	enode = mt_mk_enode(node, type);
+	node_fill_ranges(enode, items, n, max);
+	rs->fresh[rs->fresh_n] = enode;
+	rs->fresh_count[rs->fresh_n++] = n;
+	return enode;
+}
+
+/* Every new node is there: the new internal nodes adopt their children (old ones too), just
+ * before the new subtree is published. */
+static void rebal_adopt(struct rebal_state *rs)
+{
+	for (unsigned char i = 0; i < rs->fresh_n; i++)
+		node_adopt_children(rs->fresh[i], rs->fresh_count[i]);
+}
+
+/* An allocation failed: the new nodes were never reachable, so they go at once. */
+static int rebal_unwind(struct rebal_state *rs)
+{
+	while (rs->fresh_n)
+		alloc_free_node(rs->mt, mte_to_node(rs->fresh[--rs->fresh_n]));
+	return -ENOMEM;
 }
 
 /* Fill path level @d+1.. down to @to from the slot chosen at level @d, along the left edge
@@ -145,7 +154,8 @@ static unsigned char rebal_group(const struct node_range *items, unsigned char s
 	return size;
 }
 
-/* Build the nodes of level @d from the items into @out (their ranges); returns how many. */
+/* Build the nodes of level @d from the items into @out (their ranges); returns how many, or 0
+ * when out of memory. */
 static unsigned char rebal_build(struct rebal_state *rs, unsigned char d, struct node_range *out)
 {
 	enum maple_type type = rebal_type(rs, d);
@@ -154,13 +164,15 @@ static unsigned char rebal_build(struct rebal_state *rs, unsigned char d, struct
 
 	while (start < rs->n) {
 		unsigned char size = rebal_group(rs->items, start, rs->n, type, bulk);
-		struct maple_enode *enode = rebal_new_node(rs, type);
+		unsigned long last = rs->items[start + size - 1].last;
+		struct maple_enode *enode;
 
 		if (k == REBAL_MAX_MADE)
 			rebal_bug("too many nodes on one level");
-		out[k] = (struct node_range){ rs->items[start].first, rs->items[start + size - 1].last, enode };
-		node_fill(enode, rs->items + start, size, out[k].last);
-		k++;
+		enode = rebal_new_node(rs, type, rs->items + start, size, last);
+		if (!enode)
+			return 0;
+		out[k++] = (struct node_range){ rs->items[start].first, last, enode };
 		start = (unsigned char)(start + size);
 	}
 	if (k >= 3)
@@ -206,8 +218,8 @@ static void rebal_free_old(struct rebal_state *rs, struct maple_enode *enode, un
 }
 
 /* Level @d covers the whole key space: its items become the new root (one node, a node over
- * several, the single child itself, or nothing when all is NULL). */
-static void rebal_new_root(struct rebal_state *rs, unsigned char d)
+ * several, the single child itself, or nothing when all is NULL). Return: 0 or -ENOMEM. */
+static int rebal_new_root(struct rebal_state *rs, unsigned char d)
 {
 	struct maple_enode *old = root_to_enode(rs->mt->ma_root);
 	unsigned int h = rs->l.height, height = h - d;
@@ -221,51 +233,62 @@ static void rebal_new_root(struct rebal_state *rs, unsigned char d)
 		root = rs->items[0].entry;        /* a root with one child is that child */
 		height--;
 	} else if (rs->n <= type_slots(type)) {
-		root = rebal_new_node(rs, type);
-		node_fill(root, rs->items, rs->n, ULONG_MAX);
+		root = rebal_new_node(rs, type, rs->items, rs->n, ULONG_MAX);
+		if (!root)
+			return -ENOMEM;
 	} else {
 		struct node_range made[REBAL_MAX_MADE];
 		unsigned char k = rebal_build(rs, d, made);
 
-		root = rebal_new_node(rs, tree_internal_type(rs->mt));
-		node_fill(root, made, k, ULONG_MAX);
+		if (!k)
+			return -ENOMEM;
+		root = rebal_new_node(rs, tree_internal_type(rs->mt), made, k, ULONG_MAX);
+		if (!root)
+			return -ENOMEM;
 		height++;
 	}
 	if (height < h)
 		wr_count(MT_STORE_EV_ROOT_COLLAPSE);
+	rebal_adopt(rs);
 	wr_publish_root(rs->mt, root, height);
 	for (unsigned char i = 0; i <= d; i++) {
 		rs->span_min[i] = 0;
 		rs->span_max[i] = ULONG_MAX;
 	}
 	rebal_free_old(rs, old, 0, ULONG_MAX, 0);
+	return 0;
 }
 
 /* Level @d is one node whose new contents fit: a new node takes its place in the parent, whose
- * gaps (and its ancestors') are brought up to date. */
-static void rebal_replace_one(struct rebal_state *rs, unsigned char d)
+ * gaps (and its ancestors') are brought up to date. Return: 0 or -ENOMEM. */
+static int rebal_replace_one(struct rebal_state *rs, unsigned char d)
 {
 	const struct walk_level *lv = &rs->l.lv[d], *pl = &rs->l.lv[d - 1];
-	struct maple_enode *enode = rebal_new_node(rs, rebal_type(rs, d));
+	struct maple_enode *enode = rebal_new_node(rs, rebal_type(rs, d), rs->items, rs->n, lv->max);
 	struct maple_node *parent = mte_to_node(pl->enode);
 
-	node_fill(enode, rs->items, rs->n, lv->max);
+	if (!enode)
+		return -ENOMEM;
+	rebal_adopt(rs);
 	node_set_parent(mte_to_node(enode), parent, pl->slot);
 	node_publish(&node_slots(parent, mte_type(pl->enode))[pl->slot], enode);
 	gap_update_up(rs->mt, enode, lv->min, lv->max);
 	rebal_free_old(rs, lv->enode, lv->min, lv->max, d);
+	return 0;
 }
 
 /**
  * rebal_run() - rebuild from the leaves up: the items (the new contents of the leaves from rs->l's
  * to rs->r's) become new nodes, then their parents' new contents, and so on, until one node replaces
  * one node or a new root is made. Levels short of the minimum pull in their right neighbour (the
- * left one at the right edge); the pool must hold enough nodes.
+ * left one at the right edge).
+ * Return: 0, or -ENOMEM with the tree unchanged.
  */
-void rebal_run(struct rebal_state *rs)
+int rebal_run(struct rebal_state *rs)
 {
 	struct node_range made[REBAL_MAX_MADE];
-	unsigned char d = (unsigned char)(rs->l.height - 1);
+	unsigned char d = (unsigned char)(rs->l.height - 1), k;
+	int ret;
 
 	for (;;) {
 		const struct walk_level *l = &rs->l.lv[d], *r = &rs->r.lv[d];
@@ -274,7 +297,7 @@ void rebal_run(struct rebal_state *rs)
 		rs->span_min[d] = l->min;
 		rs->span_max[d] = r->max;
 		if (l->min == 0 && r->max == ULONG_MAX) {
-			rebal_new_root(rs, d);
+			ret = rebal_new_root(rs, d);
 			break;
 		}
 		if (rs->n <= type_min_end(type) && r->max != ULONG_MAX) {
@@ -282,14 +305,18 @@ void rebal_run(struct rebal_state *rs)
 			continue;
 		}
 		if (l->enode == r->enode && rs->n <= type_slots(type)) {
-			rebal_replace_one(rs, d);
+			ret = rebal_replace_one(rs, d);
 			break;
 		}
-		rebal_ascend(rs, d, made, rebal_build(rs, d, made));
+		k = rebal_build(rs, d, made);
+		if (!k) {
+			ret = -ENOMEM;
+			break;
+		}
+		rebal_ascend(rs, d, made, k);
 		d--;
 	}
-	while (rs->pool_n)
-		alloc_free_node(rs->mt, rs->pool[--rs->pool_n]);
+	return ret ? rebal_unwind(rs) : 0;
 }
 
 /**
@@ -306,14 +333,11 @@ int wr_rebalance(struct wr_state *wr)
 	unsigned char n;
 
 	rebal_init(&rs, wr);
-	if (rebal_prealloc(&rs, 2u * wr->path.height + 1))
-		return -ENOMEM;
 	n = node_read(leaf->enode, leaf->min, leaf->max, in);
 	rs.n = (unsigned char)range_apply(in, n, wr->index, wr->last, wr->entry, rs.items);
 	if (parent->slot < parent->end)
 		rebal_pull_right(&rs, d);
 	else
 		rebal_pull_left(&rs, d);
-	rebal_run(&rs);
-	return 0;
+	return rebal_run(&rs);
 }

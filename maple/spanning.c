@@ -1,7 +1,7 @@
 /* spanning.c - the spanning store (reference §3.6): a store that crosses leaf boundaries (or a NULL
  * store ending at a leaf's max). The left leaf holds index, the right leaf the first index after the
  * store; their surviving ranges and the new one become the items of a subtree rebuild that drops
- * every leaf in between. Never touches the tree before the worst case of nodes is allocated. */
+ * every leaf in between. A failed allocation leaves the tree unchanged (rebalance.c). */
 #include "write.h"
 
 /* The items: the left leaf's ranges, the right leaf's (when it is another leaf), the store applied
@@ -29,9 +29,6 @@ int wr_spanning_store(struct wr_state *wr)
 
 	rebal_init(&rs, wr);
 	walk_path_down(wr->mt, wr->last == ULONG_MAX ? ULONG_MAX : wr->last + 1, &rs.r);
-	if (rebal_prealloc(&rs, 3u * wr->path.height + 2))
-		return -ENOMEM;
 	spanning_items(&rs, wr);
-	rebal_run(&rs);
-	return 0;
+	return rebal_run(&rs);
 }

@@ -1,7 +1,7 @@
 /* split.c - the split store (reference §3.4): a leaf that overflows first tries to push its data
  * into its left, then its right sibling (two nodes replace two, the parent keeps its size);
  * otherwise it splits in two and the parents take the new child, splitting in turn up to a new
- * root. Never touches the tree before the worst case of nodes is allocated. */
+ * root. A failed allocation leaves the tree unchanged (rebalance.c). */
 #include "write.h"
 
 /* Two leaves take fewer ranges than this in a push (each keeps room to grow); one fewer at the
@@ -51,12 +51,9 @@ int wr_split_store(struct wr_state *wr)
 	unsigned char n;
 
 	rebal_init(&rs, wr);
-	if (rebal_prealloc(&rs, 2u * wr->path.height + 2))
-		return -ENOMEM;
 	n = node_read(leaf->enode, leaf->min, leaf->max, in);
 	rs.n = (unsigned char)range_apply(in, n, wr->index, wr->last, wr->entry, rs.items);
 	if (d > 0)
 		split_try_push(&rs, d);
-	rebal_run(&rs);
-	return 0;
+	return rebal_run(&rs);
 }

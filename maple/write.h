@@ -10,7 +10,7 @@
  * new nodes (or the new range), a node's worth right of it, and a pulled neighbour. */
 #define REBAL_MAX_ITEMS (3 * MAPLE_RANGE64_SLOTS + 4)
 #define REBAL_MAX_MADE 4            /* new nodes one level may need */
-#define REBAL_POOL_MAX (3 * MAPLE_HEIGHT_MAX + 2)
+#define REBAL_NEW_MAX (3 * MAPLE_HEIGHT_MAX + 2)   /* new nodes one rebuild may need */
 
 /* Bulk mode (mas_expected_entries .. mas_destroy): a bit in the state's flags, mirrored in the
  * tree's flags so that every write of that tree sees it (writes reach wr_store without the state). */
@@ -47,8 +47,9 @@ struct rebal_state {
 	unsigned long span_min[MAPLE_HEIGHT_MAX], span_max[MAPLE_HEIGHT_MAX];  /* replaced, per level */
 	struct node_range items[REBAL_MAX_ITEMS];  /* what replaces the span at the current level */
 	unsigned char n;
-	struct maple_node *pool[REBAL_POOL_MAX];
-	unsigned char pool_n;
+	struct maple_enode *fresh[REBAL_NEW_MAX];   /* the new nodes so far, unreachable until published */
+	unsigned char fresh_count[REBAL_NEW_MAX];   /* and their ranges */
+	unsigned char fresh_n;
 };
 
 /* ---- wr_classify.c ---- */
@@ -64,10 +65,9 @@ void node_write_slots(struct maple_node *node, unsigned char from, const struct 
 
 /* ---- rebalance.c: the shared subtree rebuild, and the rebalance store ---- */
 void rebal_init(struct rebal_state *rs, struct wr_state *wr);
-int rebal_prealloc(struct rebal_state *rs, unsigned int count);
 void rebal_pull_left(struct rebal_state *rs, unsigned char d);
 void rebal_pull_right(struct rebal_state *rs, unsigned char d);
-void rebal_run(struct rebal_state *rs);
+int rebal_run(struct rebal_state *rs);
 int wr_rebalance(struct wr_state *wr);
 
 /* ---- split.c / spanning.c ---- */
