@@ -38,35 +38,36 @@ static void iter_cached_range(const struct ma_state *mas, unsigned long *first, 
 	*last = node_slot_max(node, mas->offset, mas->end, mas->max);
 }
 
-/* True when the state caches a leaf slot whose range is exactly [index, last]. */
-static bool iter_cached_exact(const struct ma_state *mas)
+/* True when the state caches a leaf slot whose range is exactly [index, last]; then that is
+ * [*@first, *@last]. The tree is in node mode. */
+static bool iter_cached_exact(const struct ma_state *mas, unsigned long *first, unsigned long *last)
 {
-	unsigned long first, last;
-
-	if (!mas->node || xa_is_internal(mas->node) || !root_is_node(tree_root(mas->tree)))
+	if (!mas->node || xa_is_internal(mas->node))
 		return false;
-	iter_cached_range(mas, &first, &last);
+	iter_cached_range(mas, first, last);
 	if (node_is_dead(mte_to_node(mas->node)))
 		return false;      /* RCU: the leaf was replaced; re-walk the tree as it is now */
-	return first == mas->index && last == mas->last;
+	return *first == mas->index && *last == mas->last;
 }
 
-/* Cache the slot of the range holding @at; index and last are kept. False when the tree is not in
- * node mode (any more: an RCU reader may see a writer empty it). */
-static bool iter_seat(struct ma_state *mas, unsigned long at)
+/* Cache the slot of the range holding @at, [*@first, *@last]; index and last are kept. False when
+ * the tree is not in node mode (any more: an RCU reader may see a writer empty it). */
+static bool iter_seat(struct ma_state *mas, unsigned long at, unsigned long *first, unsigned long *last)
 {
-	unsigned long index = mas->index, last = mas->last;
+	unsigned long index = mas->index, keep_last = mas->last;
 	void *entry;
 	bool seated;
 
 	if (!root_is_node(tree_root(mas->tree)))
 		return false;
-	if (iter_cached_exact(mas))
+	if (iter_cached_exact(mas, first, last))
 		return true;
 	mas->index = at;
 	seated = walk_leaf(mas, &entry);
 	mas->index = index;
-	mas->last = last;
+	mas->last = keep_last;
+	if (seated)
+		iter_cached_range(mas, first, last);
 	return seated;
 }
 
@@ -136,11 +137,9 @@ static void *iter_slot_left(struct ma_state *mas)
 static bool iter_right(struct ma_state *mas, unsigned long max, void **entry)
 {
 	unsigned long first, last;
-	bool seated = iter_seat(mas, mas->last);
+	bool seated = iter_seat(mas, mas->last, &first, &last);
 
-	if (seated)
-		iter_cached_range(mas, &first, &last);
-	else
+	if (!seated)
 		iter_small_range(mas->tree, mas->last, &first, &last);
 	if (last >= max) {
 		mas->status = ma_overflow;
@@ -160,11 +159,9 @@ static bool iter_right(struct ma_state *mas, unsigned long max, void **entry)
 static bool iter_left(struct ma_state *mas, unsigned long min, void **entry)
 {
 	unsigned long first, last;
-	bool seated = iter_seat(mas, mas->index);
+	bool seated = iter_seat(mas, mas->index, &first, &last);
 
-	if (seated)
-		iter_cached_range(mas, &first, &last);
-	else
+	if (!seated)
 		iter_small_range(mas->tree, mas->index, &first, &last);
 	if (first <= min) {
 		mas->status = ma_underflow;

@@ -85,76 +85,91 @@ bool walk_leaf(struct ma_state *mas, void **entry)
 	return true;
 }
 
-/* Rebuild the path from the root to the state's leaf by following parent pointers up, then the
- * limits of each level top-down (the root covers [0, ULONG_MAX]). Returns the leaf's level, or -1
- * when the way up is broken by a writer (RCU): a dead node, or a new parent not linked in yet. */
-static int walk_path_up(const struct ma_state *mas, struct walk_path *path)
+/* One step up from @node: its parent and the slot it sits in. */
+enum walk_up_result { WALK_UP_OK, WALK_UP_ROOT, WALK_UP_BROKEN };
+
+static enum walk_up_result walk_up(const struct maple_tree *mt, const struct maple_node *node,
+				   struct maple_enode **parent, unsigned char *slot)
 {
-	struct maple_enode *chain[MAPLE_HEIGHT_MAX];
-	unsigned char slots[MAPLE_HEIGHT_MAX];
-	struct maple_enode *enode = mas->node;
-	enum maple_type itype = tree_internal_type(mas->tree);
-	unsigned char n = 0, d;
-	unsigned long min = 0, max = ULONG_MAX;
+	uintptr_t p = (uintptr_t)__atomic_load_n(&((struct maple_node *)node)->parent, __ATOMIC_ACQUIRE);
+	struct maple_node *up = (struct maple_node *)(p & ~MAPLE_NODE_MASK);
 
-	for (;;) {
-		struct maple_node *node = mte_to_node(enode);
-		uintptr_t parent = (uintptr_t)__atomic_load_n(&node->parent, __ATOMIC_ACQUIRE);
-		struct maple_node *up = (struct maple_node *)(parent & ~MAPLE_NODE_MASK);
-
-		chain[n] = enode;
-		if (up == node || n + 1 == MAPLE_HEIGHT_MAX)
-			return -1;    /* dead (RCU): replaced since the state was positioned */
-		if (parent & MAPLE_PARENT_ROOT)
-			break;
-		if (!up)
-			return -1;    /* RCU: adopted by a new node a writer has not linked up yet */
-		slots[n] = (unsigned char)((parent & MAPLE_PARENT_SLOT_MASK) >> MAPLE_PARENT_SLOT_SHIFT);
-		enode = mt_mk_enode(up, itype);
-		n++;
-	}
-	for (d = 0; d <= n; d++) {
-		struct walk_level *lv = &path->lv[d];
-		const struct maple_node *node = mte_to_node(chain[n - d]);
-
-		lv->enode = chain[n - d];
-		lv->min = min;
-		lv->max = max;
-		lv->end = ma_data_end(node, mte_type(chain[n - d]), max);
-		lv->slot = d < n ? slots[n - d - 1] : mas->offset;
-		if (d < n) {
-			min = node_slot_min(node, lv->slot, min);
-			max = node_slot_max(node, lv->slot, lv->end, max);
-		}
-	}
-	path->height = (unsigned char)(n + 1);
-	for (d = 0; d <= n; d++) {
-		if (node_is_dead(mte_to_node(chain[d])))
-			return -1;    /* died while its pivots were read */
-	}
-	return n;
+	if (up == node)
+		return WALK_UP_BROKEN;     /* dead (RCU): replaced since the state was positioned */
+	if (p & MAPLE_PARENT_ROOT)
+		return WALK_UP_ROOT;
+	if (!up)
+		return WALK_UP_BROKEN;     /* RCU: adopted by a new node a writer has not linked up yet */
+	*parent = mt_mk_enode(up, tree_internal_type(mt));
+	*slot = (unsigned char)((p & MAPLE_PARENT_SLOT_MASK) >> MAPLE_PARENT_SLOT_SHIFT);
+	return WALK_UP_OK;
 }
 
-/* From level @d of @path, take slot @slot and descend along the left (@right false) or right edge
- * to a leaf, filling the path below @d. Returns the leaf's level. */
-static int walk_descend_edge(struct walk_path *path, unsigned char d, unsigned char slot, bool right)
+/*
+ * The limits of a node, found going up as the kernel's ascent does: its min is the pivot before
+ * the first ancestor slot that is not a first slot, plus one; its max the pivot of the first one
+ * that has a pivot (a node's last used pivot is its max). The root's are 0 and ULONG_MAX. False
+ * when the way up is broken (RCU).
+ */
+static bool walk_node_min(const struct maple_tree *mt, struct maple_enode *a, unsigned long *min)
+{
+	struct maple_enode *g;
+	unsigned char gs;
+
+	for (;; a = g) {
+		enum walk_up_result up = walk_up(mt, mte_to_node(a), &g, &gs);
+
+		if (up != WALK_UP_OK) {
+			*min = 0;
+			return up == WALK_UP_ROOT;
+		}
+		if (gs > 0) {
+			*min = node_read_once(mte_to_node(g)->pivot[gs - 1]) + 1;
+			return !node_is_dead(mte_to_node(g));
+		}
+	}
+}
+
+static bool walk_node_max(const struct maple_tree *mt, struct maple_enode *a, unsigned long *max)
+{
+	struct maple_enode *g;
+	unsigned char gs;
+
+	for (;; a = g) {
+		enum walk_up_result up = walk_up(mt, mte_to_node(a), &g, &gs);
+
+		if (up != WALK_UP_OK) {
+			*max = ULONG_MAX;
+			return up == WALK_UP_ROOT;
+		}
+		if (gs < type_pivots(mte_type(g))) {
+			*max = node_read_once(mte_to_node(g)->pivot[gs]);
+			return !node_is_dead(mte_to_node(g));
+		}
+	}
+}
+
+/* From @enode ([min, max]) down its left (@right false) or right edge to a leaf, and seat the state
+ * on that leaf's first or last slot. False when a node died on the way (RCU). */
+static bool walk_edge_to_leaf(struct ma_state *mas, struct maple_enode *enode, unsigned long min,
+			      unsigned long max, bool right)
 {
 	for (;;) {
-		struct walk_level *lv = &path->lv[d];
-		const struct maple_node *node = mte_to_node(lv->enode);
-		struct walk_level *next = &path->lv[d + 1];
+		const struct maple_node *node = mte_to_node(enode);
+		struct walk_level lv = { .enode = enode, .min = min, .max = max };
 
-		lv->slot = slot;
-		if (mte_is_leaf(lv->enode))
-			return d;
-		next->enode = __atomic_load_n(&node_slots(node, mte_type(lv->enode))[slot], __ATOMIC_ACQUIRE);
-		next->min = node_slot_min(node, slot, lv->min);
-		next->max = node_slot_max(node, slot, lv->end, lv->max);
+		node_prefetch(enode);
+		lv.end = ma_data_end(node, mte_type(enode), max);
+		lv.slot = right ? lv.end : 0;
+		if (mte_is_leaf(enode)) {
+			walk_set_leaf(mas, &lv, mas->depth, lv.slot);
+			return true;        /* the caller reads the slot and checks the leaf after it */
+		}
+		enode = __atomic_load_n(&node_slots(node, mte_type(lv.enode))[lv.slot], __ATOMIC_ACQUIRE);
+		min = node_slot_min(node, lv.slot, lv.min);
+		max = node_slot_max(node, lv.slot, lv.end, lv.max);
 		if (node_is_dead(node))
-			return -1;    /* RCU: what was just read may be clobbered */
-		next->end = ma_data_end(mte_to_node(next->enode), mte_type(next->enode), next->max);
-		slot = right ? next->end : 0;
-		d++;
+			return false;       /* RCU: what was just read may be clobbered */
 	}
 }
 
@@ -167,50 +182,89 @@ static bool walk_reseat(struct ma_state *mas, unsigned long index)
 	return walk_leaf(mas, &entry);
 }
 
+/*
+ * The next node right of @c at its level (one exists): up while @c is its parent's last child,
+ * then one slot right. *@next and its max; false when the way up is broken (RCU).
+ */
+static bool walk_right_of(struct ma_state *mas, struct maple_enode *c, struct maple_enode **next,
+			  unsigned long *next_max)
+{
+	struct maple_enode *p;
+	unsigned char s, pivots;
+
+	for (;; c = p) {
+		const struct maple_node *node;
+
+		if (walk_up(mas->tree, mte_to_node(c), &p, &s) != WALK_UP_OK)
+			return false;       /* the root: not in a tree whose leaf ends below ULONG_MAX */
+		node = mte_to_node(p);
+		pivots = type_pivots(mte_type(p));
+		if (s + 1 < pivots) {
+			/* past the end, pivots are zero; a slot's pivot is its max (the last: the node's) */
+			*next_max = node_read_once(node->pivot[s + 1]);
+			if (*next_max)
+				break;
+		} else if (s + 1 == pivots) {
+			/* the last pivot is the node's max unless the last slot is used */
+			if (!walk_node_max(mas->tree, p, next_max))
+				return false;
+			if (node_read_once(node->pivot[s]) != *next_max)
+				break;
+		}
+	}
+	*next = __atomic_load_n(&node_slots(mte_to_node(p), mte_type(p))[s + 1], __ATOMIC_ACQUIRE);
+	return !node_is_dead(mte_to_node(p));
+}
+
+/* The mirror image: the next node left of @c (one exists), and its min. */
+static bool walk_left_of(struct ma_state *mas, struct maple_enode *c, struct maple_enode **prev,
+			 unsigned long *prev_min)
+{
+	struct maple_enode *p;
+	unsigned char s;
+	const struct maple_node *node;
+
+	for (;; c = p) {
+		if (walk_up(mas->tree, mte_to_node(c), &p, &s) != WALK_UP_OK)
+			return false;
+		if (s > 0)
+			break;
+	}
+	node = mte_to_node(p);
+	if (s > 1)
+		*prev_min = node_read_once(node->pivot[s - 2]) + 1;
+	else if (!walk_node_min(mas->tree, p, prev_min))
+		return false;
+	*prev = __atomic_load_n(&node_slots(node, mte_type(p))[s - 1], __ATOMIC_ACQUIRE);
+	return !node_is_dead(node);
+}
+
 /* Move the state to the first slot of the next leaf (after a dead leaf: to the range after its
  * max, in the tree as it is now). False if the leaf is the rightmost. */
 bool walk_next_leaf(struct ma_state *mas)
 {
-	struct walk_path path;
-	int leaf = walk_path_up(mas, &path);
-	int d;
+	struct maple_enode *next;
+	unsigned long max = mas->max, next_max;
 
-	if (leaf < 0)
-		return mas->max != ULONG_MAX && walk_reseat(mas, mas->max + 1);
-
-	for (d = (int)leaf - 1; d >= 0; d--) {
-		if (path.lv[d].slot < path.lv[d].end)
-			break;
-	}
-	if (d < 0)
+	if (max == ULONG_MAX)
 		return false;
-	leaf = walk_descend_edge(&path, (unsigned char)d, (unsigned char)(path.lv[d].slot + 1), false);
-	if (leaf < 0)
-		return walk_reseat(mas, mas->max + 1);
-	walk_set_leaf(mas, &path.lv[leaf], (unsigned char)leaf, 0);
+	if (!walk_right_of(mas, mas->node, &next, &next_max) ||
+	    !walk_edge_to_leaf(mas, next, max + 1, next_max, false))
+		return walk_reseat(mas, max + 1);
 	return true;
 }
 
 /* Move the state to the last slot of the previous leaf (the mirror image of walk_next_leaf()). */
 bool walk_prev_leaf(struct ma_state *mas)
 {
-	struct walk_path path;
-	int leaf = walk_path_up(mas, &path);
-	int d;
+	struct maple_enode *prev;
+	unsigned long min = mas->min, prev_min;
 
-	if (leaf < 0)
-		return mas->min != 0 && walk_reseat(mas, mas->min - 1);
-
-	for (d = (int)leaf - 1; d >= 0; d--) {
-		if (path.lv[d].slot > 0)
-			break;
-	}
-	if (d < 0)
+	if (min == 0)
 		return false;
-	leaf = walk_descend_edge(&path, (unsigned char)d, (unsigned char)(path.lv[d].slot - 1), true);
-	if (leaf < 0)
-		return walk_reseat(mas, mas->min - 1);
-	walk_set_leaf(mas, &path.lv[leaf], (unsigned char)leaf, path.lv[leaf].end);
+	if (!walk_left_of(mas, mas->node, &prev, &prev_min) ||
+	    !walk_edge_to_leaf(mas, prev, prev_min, min - 1, true))
+		return walk_reseat(mas, min - 1);
 	return true;
 }
 
