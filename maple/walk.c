@@ -63,25 +63,62 @@ static void *walk_set_leaf(struct ma_state *mas, const struct walk_level *lv, un
 	return __atomic_load_n(&((struct maple_node *)node)->slot[offset], __ATOMIC_ACQUIRE);
 }
 
+/* The read-only descent: like walk_path_down() but keeping only the level at hand, to the leaf
+ * holding @index (*@leaf, at level *@depth). False when the tree is not in node mode. */
+static bool walk_to_leaf(const struct maple_tree *mt, unsigned long index, struct walk_level *leaf,
+			 unsigned char *depth)
+{
+	struct maple_enode *enode;
+	unsigned long min, max;
+	unsigned char d;
+	void *root;
+
+restart:
+	root = tree_root(mt);
+	if (!root_is_node(root))
+		return false;
+	enode = root_to_enode(root);
+	node_prefetch(enode);
+	min = 0;
+	max = ULONG_MAX;
+	for (d = 0;; d++) {
+		const struct maple_node *node = mte_to_node(enode);
+		enum maple_type type = mte_type(enode);
+		unsigned char end = ma_data_end(node, type, max);
+		unsigned char slot = node_find_slot(node, index, end);
+
+		if (mte_is_leaf(enode)) {
+			*leaf = (struct walk_level){ .enode = enode, .min = min, .max = max, .end = end, .slot = slot };
+			*depth = d;
+			return true;
+		}
+		min = node_slot_min(node, slot, min);
+		max = node_slot_max(node, slot, end, max);
+		enode = __atomic_load_n(&node_slots(node, type)[slot], __ATOMIC_ACQUIRE);
+		node_prefetch(enode);
+		if (node_is_dead(node))
+			goto restart;      /* RCU: replaced while we read it; what we read may be clobbered */
+	}
+}
+
 /* Descend to the leaf holding mas->index; the state describes that range and *@entry is its entry.
  * The status is left alone. False, with mas->node NULL and index/last kept, when the tree is no
  * longer in node mode (RCU readers only). */
 bool walk_leaf(struct ma_state *mas, void **entry)
 {
-	struct walk_path path;
-	const struct walk_level *leaf;
+	struct walk_level leaf;
 	unsigned long index = mas->index, last = mas->last;
+	unsigned char depth;
 
 	do {
-		if (!walk_path_down(mas->tree, index, &path)) {
+		if (!walk_to_leaf(mas->tree, index, &leaf, &depth)) {
 			mas->node = NULL;
 			mas->index = index;    /* a dead leaf read before may have moved them */
 			mas->last = last;
 			return false;
 		}
-		leaf = &path.lv[path.height - 1];
-		*entry = walk_set_leaf(mas, leaf, (unsigned char)(path.height - 1), leaf->slot);
-	} while (node_is_dead(mte_to_node(leaf->enode)));   /* RCU: replaced while we read it */
+		*entry = walk_set_leaf(mas, &leaf, depth, leaf.slot);
+	} while (node_is_dead(mte_to_node(leaf.enode)));   /* RCU: replaced while we read it */
 	return true;
 }
 
