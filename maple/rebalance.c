@@ -133,6 +133,44 @@ void rebal_pull_left(struct rebal_state *rs, unsigned char d)
 	rebal_add_event(rs, d, (unsigned char)a);
 }
 
+/* Two nodes of @type take fewer items than this in a push (each keeps room to grow); one fewer at
+ * the right edge of the tree, where in-order appends keep coming. */
+static unsigned int rebal_push_space(enum maple_type type, unsigned long max)
+{
+	return 2u * type_slots(type) - 3u - (max == ULONG_MAX);
+}
+
+/* The number of items in the child at slot @slot of path level @lv. */
+static unsigned char rebal_child_count(const struct walk_level *lv, unsigned char slot)
+{
+	const struct maple_node *node = mte_to_node(lv->enode);
+	unsigned long max = node_slot_max(node, slot, lv->end, lv->max);
+	const struct maple_enode *child = node_slots(node, mte_type(lv->enode))[slot];
+
+	return (unsigned char)(ma_data_end(mte_to_node(child), mte_type(child), max) + 1);
+}
+
+/* Level @d is one node (not the root) that would split: take in its left, else its right sibling
+ * instead when the two fit in two nodes with room to spare (two nodes replace two, and the parent
+ * keeps its size), as the kernel's push does at every level. True if it did. */
+static bool rebal_try_push(struct rebal_state *rs, unsigned char d, enum maple_type type)
+{
+	const struct walk_level *parent = &rs->l.lv[d - 1];
+	unsigned int space = rebal_push_space(type, rs->l.lv[d].max);
+
+	if (parent->slot > 0 && rs->n + rebal_child_count(parent, parent->slot - 1) < space) {
+		rebal_pull_left(rs, d);
+		wr_count(MT_STORE_EV_PUSH_LEFT);
+		return true;
+	}
+	if (parent->slot < parent->end && rs->n + rebal_child_count(parent, parent->slot + 1) < space) {
+		rebal_pull_right(rs, d);
+		wr_count(MT_STORE_EV_PUSH_RIGHT);
+		return true;
+	}
+	return false;
+}
+
 /* The size of the next node of a level of @type: all of the rest if it fits one node, else an even
  * share (above the minimum), moved by one so that a leaf never ends on NULL (NULLs are never
  * adjacent). In bulk mode a two-way split is left-heavy: the right node, where in-order stores go
@@ -281,7 +319,7 @@ static int rebal_replace_one(struct rebal_state *rs, unsigned char d)
  * rebal_run() - rebuild from the leaves up: the items (the new contents of the leaves from rs->l's
  * to rs->r's) become new nodes, then their parents' new contents, and so on, until one node replaces
  * one node or a new root is made. Levels short of the minimum pull in their right neighbour (the
- * left one at the right edge).
+ * left one at the right edge); a node that would split pushes into a sibling if one has room.
  * Return: 0, or -ENOMEM with the tree unchanged.
  */
 int rebal_run(struct rebal_state *rs)
@@ -308,6 +346,8 @@ int rebal_run(struct rebal_state *rs)
 			ret = rebal_replace_one(rs, d);
 			break;
 		}
+		if (l->enode == r->enode && rebal_try_push(rs, d, type))
+			continue;
 		k = rebal_build(rs, d, made);
 		if (!k) {
 			ret = -ENOMEM;
