@@ -100,6 +100,8 @@ void gap_update_up(struct maple_tree *mt, struct maple_enode *enode, unsigned lo
 
 /* ---- write.c ---- */
 int wr_store(struct maple_tree *mt, unsigned long *first, unsigned long *last, void *entry, gfp_t gfp);
+int wr_store_old(struct maple_tree *mt, unsigned long *first, unsigned long *last, void *entry, gfp_t gfp,
+		 void **old);
 
 /* ---- prealloc.c: the mas_nomem retry and preallocation ----
  * A writer's loop: wr_retry_init; then { restore the range; ret = wr_store(.., wr_retry_gfp(&rt)) }

@@ -10,14 +10,6 @@ static void store_set_err(struct ma_state *mas, int err)
 	mas->node = (struct maple_enode *)xa_mk_internal((unsigned long)(long)err);
 }
 
-/* The raw entry of the range holding @index (zero entries included), without moving @mas. */
-static void *store_content(struct maple_tree *mt, unsigned long index)
-{
-	MA_STATE(probe, mt, index, index);
-
-	return mas_walk(&probe);
-}
-
 /* Where a successful store of [first, last] leaves the state (docs/semantics.md "Advanced
  * writes"): in a node tree, on the range now holding @first (for a NULL store the merged NULL
  * range), ma_active; otherwise [first, last] and ma_start. */
@@ -51,8 +43,7 @@ static int store_finish(struct ma_state *mas, int ret, unsigned long first, unsi
  * NULL neighbours, as the kernel's write walk does, whether it succeeds or not. */
 static int store_try(struct ma_state *mas, void *entry, void **old, gfp_t gfp)
 {
-	*old = store_content(mas->tree, mas->index);
-	return wr_store(mas->tree, &mas->index, &mas->last, entry, gfp);
+	return wr_store_old(mas->tree, &mas->index, &mas->last, entry, gfp, old);
 }
 
 /* Store @entry over [index, last]: once with @gfp, or with @retry as the kernel's mas_nomem loop

@@ -20,6 +20,7 @@ static bool wr_walk(struct wr_state *wr)
 	unsigned char d;
 
 	walk_path_down(wr->mt, wr->index, &wr->path);
+	wr->old = mte_to_node(wr_leaf(wr)->enode)->slot[wr_leaf(wr)->slot];
 	for (d = 0; d < wr->path.height; d++) {
 		const struct walk_level *lv = &wr->path.lv[d];
 		unsigned long bound = lv->max;
@@ -111,11 +112,12 @@ static enum maple_store_type wr_classify_leaf(struct wr_state *wr)
  */
 enum maple_store_type wr_classify(struct wr_state *wr)
 {
-	if (!root_is_node(wr->mt->ma_root))
+	if (!root_is_node(wr->mt->ma_root)) {
+		wr->old = wr->index == 0 ? wr->mt->ma_root : NULL;
 		wr->type = MT_STORE_STORE_ROOT;
-	else if (wr_walk(wr))
+	} else if (wr_walk(wr)) {
 		wr->type = wr->index == 0 && wr->last == ULONG_MAX ? MT_STORE_NEW_ROOT : MT_STORE_SPANNING_STORE;
-	else {
+	} else {
 		wr_end_piv(wr);
 		if (!wr->entry)
 			wr_extend_null(wr);

@@ -146,11 +146,6 @@ static int wr_new_root(struct wr_state *wr)
 	return 0;
 }
 
-static struct walk_level *wr_leaf(struct wr_state *wr)
-{
-	return &wr->path.lv[wr->path.height - 1];
-}
-
 /* The store replaces exactly one range: one slot pointer changes. */
 static int wr_exact_fit(struct wr_state *wr)
 {
@@ -274,11 +269,21 @@ static int wr_run(struct wr_state *wr)
  */
 int wr_store(struct maple_tree *mt, unsigned long *first, unsigned long *last, void *entry, gfp_t gfp)
 {
+	return wr_store_old(mt, first, last, entry, gfp, NULL);
+}
+
+/** wr_store_old() - wr_store(), and *@old (if not NULL) := the raw entry the range holding *@first
+ * had before (what mas_store returns), read on the store's own walk. */
+int wr_store_old(struct maple_tree *mt, unsigned long *first, unsigned long *last, void *entry, gfp_t gfp,
+		 void **old)
+{
 	struct wr_state wr = { .mt = mt, .index = *first, .last = *last, .entry = entry, .gfp = gfp };
 	int ret;
 
 	wr_debug_locked(mt);
 	wr_classify(&wr);
+	if (old)
+		*old = wr.old;
 	*first = wr.index;       /* a NULL store widened over its NULL neighbours, as the kernel's */
 	*last = wr.last;         /* write walk widens mas->index/last */
 	ret = wr_run(&wr);

@@ -35,6 +35,7 @@ struct wr_state {
 	unsigned char offset_end;    /* last leaf slot the store touches */
 	unsigned char end;           /* the leaf's end before the store */
 	unsigned char new_end;       /* the leaf's end after the store */
+	void *old;                   /* the entry of the range holding index before the store */
 	enum maple_store_type type;
 };
 
@@ -51,6 +52,12 @@ struct rebal_state {
 	unsigned char fresh_count[REBAL_NEW_MAX];   /* and their ranges */
 	unsigned char fresh_n;
 };
+
+/* The leaf level of the store's path. */
+static inline struct walk_level *wr_leaf(struct wr_state *wr)
+{
+	return &wr->path.lv[wr->path.height - 1];
+}
 
 /* ---- wr_classify.c ---- */
 enum maple_store_type wr_classify(struct wr_state *wr);
