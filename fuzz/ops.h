@@ -66,7 +66,7 @@ struct op {
 #define OPS_CFG_LOCK_EXTERN 0x04u   /* MT_FLAGS_LOCK_EXTERN: the harness's mutex, held all along */
 struct ops_config {
 	uint8_t flags;            /* OPS_CFG_* */
-	uint8_t validate_period;  /* full validation every N+1 ops once the tree is big */
+	uint8_t validate_period;  /* full validation every N+1 ops (or more) once the tree is big */
 	uint8_t fault;            /* reserved for allocation-failure injection */
 	uint8_t readers;          /* fuzz_threads: 1 + (readers & 3) reader threads; ignored elsewhere */
 };
