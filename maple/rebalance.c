@@ -133,11 +133,12 @@ void rebal_pull_left(struct rebal_state *rs, unsigned char d)
 	rebal_add_event(rs, d, (unsigned char)a);
 }
 
-/* Two nodes of @type take fewer items than this in a push (each keeps room to grow); one fewer at
- * the right edge of the tree, where in-order appends keep coming. */
+/* Two nodes of @type take fewer items than this in a push (each keeps room to grow); at the right
+ * edge of the tree, where in-order appends keep coming and the left node is packed (rebal_group),
+ * only the right one needs the room. */
 static unsigned int rebal_push_space(enum maple_type type, unsigned long max)
 {
-	return 2u * type_slots(type) - 3u - (max == ULONG_MAX);
+	return 2u * type_slots(type) - (max == ULONG_MAX ? 2u : 3u);
 }
 
 /* The number of items in the child at slot @slot of path level @lv. */
@@ -173,10 +174,11 @@ static bool rebal_try_push(struct rebal_state *rs, unsigned char d, enum maple_t
 
 /* The size of the next node of a level of @type: all of the rest if it fits one node, else an even
  * share (above the minimum), moved by one so that a leaf never ends on NULL (NULLs are never
- * adjacent). In bulk mode a two-way split is left-heavy: the right node, where in-order stores go
- * on, gets the minimum. */
+ * adjacent). Where in-order stores go on (bulk mode, and the right edge of the tree, where appends
+ * land) a two-way split packs the left node instead: one short of full (room for one more range
+ * in place), or as full as leaves the right node its minimum. */
 static unsigned char rebal_group(const struct node_range *items, unsigned char start, unsigned char count,
-				 enum maple_type type, bool bulk)
+				 enum maple_type type, bool pack_left)
 {
 	unsigned char left = (unsigned char)(count - start), nodes, size;
 	unsigned char slots = type_slots(type), min_end = type_min_end(type);
@@ -185,10 +187,13 @@ static unsigned char rebal_group(const struct node_range *items, unsigned char s
 		return left;
 	nodes = (unsigned char)((left + slots - 1) / slots);
 	size = (unsigned char)((left + nodes - 1) / nodes);
-	if (bulk && left - min_end - 1 <= slots)
+	if (pack_left && left <= 2 * slots) {
 		size = (unsigned char)(left - min_end - 1);
+		if (size > slots - 1)
+			size = (unsigned char)(slots - 1);
+	}
 	if (type == maple_leaf_64 && !items[start + size - 1].entry)
-		size = (unsigned char)(size < slots && !bulk ? size + 1 : size - 1);
+		size = (unsigned char)(size < slots && !pack_left ? size + 1 : size - 1);
 	return size;
 }
 
@@ -197,11 +202,11 @@ static unsigned char rebal_group(const struct node_range *items, unsigned char s
 static unsigned char rebal_build(struct rebal_state *rs, unsigned char d, struct node_range *out)
 {
 	enum maple_type type = rebal_type(rs, d);
-	bool bulk = wr_in_bulk(rs->mt);
+	bool pack_left = wr_in_bulk(rs->mt) || rs->r.lv[d].max == ULONG_MAX;
 	unsigned char start = 0, k = 0;
 
 	while (start < rs->n) {
-		unsigned char size = rebal_group(rs->items, start, rs->n, type, bulk);
+		unsigned char size = rebal_group(rs->items, start, rs->n, type, pack_left);
 		unsigned long last = rs->items[start + size - 1].last;
 		struct maple_enode *enode;
 

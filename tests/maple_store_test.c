@@ -184,8 +184,10 @@ static void test_exact_fit_append_slot_node(void **state)
 	assert_int_equal(stats_moved(MT_STORE_SLOT_STORE), 1);
 	assert_contents(&mt);
 
+	for (n = 0; leaf_at(&mt, n * 10).end > MAPLE_RANGE64_SLOTS - 4; n++)
+		;                                          /* a leaf with room for two more slots */
 	stats_mark();
-	store(&mt, 142, 143, P(1004));                 /* one range becomes three */
+	store(&mt, n * 10 + 2, n * 10 + 3, P(1004));   /* one range becomes three */
 	assert_int_equal(stats_moved(MT_STORE_NODE_STORE), 1);
 	assert_contents(&mt);
 	destroy_and_check(&mt);
