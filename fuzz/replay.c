@@ -3,7 +3,7 @@
  *   maple-replay [-v] [-q] [-d] [-s] FILE|DIR...
  *   maple-replay [--dot OUT | --svg OUT | --png OUT] FILE
  *   maple-replay --threads N [--repeat R] [-q] FILE|DIR...
- *   maple-replay --profile [-q] FILE|DIR...
+ *   maple-replay --profile [--threads N [--repeat R]] [-q] FILE|DIR...
  *
  * Each FILE is a binary op stream (a corpus entry or a crash file) or a text op file starting with
  * "maplefuzz-ops v1". A DIR replays every file in it (names starting with '.', and *.txt / *.md
@@ -20,7 +20,8 @@
  *              0: as many as the preamble asks for), every read judged afterwards
  *   --repeat R   run each input R times (thread runs differ from run to run) and say how many failed
  *   --profile    at the end, inputs/s and ops/s, and how the time split between the maple tree, the
- *              oracle, validation (and the final comparison) and the harness itself
+ *              oracle, validation (and the final comparison) and the harness itself (with --threads:
+ *              the writer's time; the harness share then includes its waits for the readers)
  * Exit: 0 all inputs agree, 1 a failure was reproduced, 2 bad usage or unreadable/malformed input. */
 #include <dirent.h>
 #include <getopt.h>
@@ -44,7 +45,7 @@ struct replay {
 	unsigned long repeat;      /* --repeat R */
 	bool profile;              /* --profile */
 	struct exec_profile spent; /* its sums */
-	unsigned long ops;
+	unsigned long ops, runs;    /* --profile: ops and inputs run (runs, with --repeat) */
 	unsigned passed, failed, bad;
 	FILE *dot;                 /* --dot / --svg / --png */
 };
@@ -66,11 +67,23 @@ static int load_list(const char *path, const uint8_t *data, size_t size, struct 
 	return 0;
 }
 
+/* Add one run's timings and ops to --profile's sums. */
+static void profile_add(struct replay *rp, const struct exec_result *res)
+{
+	rp->spent.maple += res->profile.maple;
+	rp->spent.oracle += res->profile.oracle;
+	rp->spent.validate += res->profile.validate;
+	rp->spent.total += res->profile.total;
+	rp->ops += res->ops_run;
+	rp->runs++;
+}
+
 /* --threads: R runs beside reader threads; the first failure is reported in full, later ones by
  * their signature. */
 static int replay_threads(struct replay *rp, const char *path, const uint8_t *data, size_t size)
 {
-	struct threads_options opt = { .readers = rp->readers, .trace = rp->verbose ? stdout : NULL };
+	struct threads_options opt = { .readers = rp->readers, .trace = rp->verbose ? stdout : NULL,
+				       .profile = rp->profile };
 	struct threads_result res, sum = { 0 };
 	struct ops_list list;
 	unsigned long failed = 0;
@@ -83,6 +96,7 @@ static int replay_threads(struct replay *rp, const char *path, const uint8_t *da
 			if (failed++)
 				exec_print_signature(stdout, &res.exec.failure);
 		}
+		profile_add(rp, &res.exec);
 		sum.readers = res.readers;
 		sum.exec.ops_run = res.exec.ops_run;
 		sum.reads += res.reads;
@@ -125,11 +139,7 @@ static int replay_data(struct replay *rp, const char *path, const uint8_t *data,
 	} else {
 		rc = exec_bytes(data, size, &opt, &res);
 	}
-	rp->spent.maple += res.profile.maple;
-	rp->spent.oracle += res.profile.oracle;
-	rp->spent.validate += res.profile.validate;
-	rp->spent.total += res.profile.total;
-	rp->ops += res.ops_run;
+	profile_add(rp, &res);
 	if (rc)
 		printf("FAIL %s after %lu ops\n", path, res.ops_run + 1);
 	else if (!rp->quiet)
@@ -210,11 +220,10 @@ static void print_store_stats(void)
 static void print_profile(const struct replay *rp)
 {
 	const struct exec_profile *p = &rp->spent;
-	unsigned inputs = rp->passed + rp->failed;
 	double t = p->total > 0 ? p->total : 1e-9;
 
-	printf("profile: %u inputs, %lu ops in %.2f s: %.0f inputs/s, %.0f ops/s\n", inputs, rp->ops, p->total,
-	       inputs / t, rp->ops / t);
+	printf("profile: %lu inputs, %lu ops in %.2f s: %.0f inputs/s, %.0f ops/s\n", rp->runs, rp->ops, p->total,
+	       (double)rp->runs / t, (double)rp->ops / t);
 	printf("  maple tree %4.1f %%, oracle %4.1f %%, validation and final comparison %4.1f %%, harness %4.1f %%\n",
 	       100 * p->maple / t, 100 * p->oracle / t, 100 * p->validate / t,
 	       100 * (t - p->maple - p->oracle - p->validate) / t);
@@ -225,7 +234,7 @@ static int usage(void)
 	fprintf(stderr, "usage: maple-replay [-v] [-q] [-d] [-s] FILE|DIR...\n"
 			"       maple-replay [--dot OUT | --svg OUT | --png OUT] FILE\n"
 			"       maple-replay --threads N [--repeat R] [-q] FILE|DIR...\n"
-			"       maple-replay --profile [-q] FILE|DIR...\n");
+			"       maple-replay --profile [--threads N [--repeat R]] [-q] FILE|DIR...\n");
 	return 2;
 }
 
@@ -308,7 +317,7 @@ int main(int argc, char **argv)
 			return usage();
 	}
 	if (optind == argc || (pic.out && optind + 1 != argc) || (rp.threads && (pic.out || rp.dump)) ||
-	    (rp.repeat > 1 && !rp.threads) || (rp.profile && rp.threads))
+	    (rp.repeat > 1 && !rp.threads))
 		return usage();
 	if (pic.out && picture_open(&rp, &pic))
 		return 2;

@@ -14,6 +14,7 @@ struct threads_options {
 	unsigned budget_ms;         /* the writer starts no op after this long (0: no limit) */
 	FILE *report;               /* if set, a failure is reported here */
 	FILE *trace;                /* if set, the writer's ops are printed here */
+	bool profile;               /* time the writer's parts (exec_result.profile) */
 };
 
 struct threads_result {

@@ -230,7 +230,8 @@ int threads_run_list(const struct ops_list *in, const struct threads_options *op
 	struct threads_run *run = calloc(1, sizeof(*run));
 	struct ops_list list = *in;
 	struct exec_thread_hooks hooks = { run, run_start, run_op_begin, run_op_end, run_stop, run_drain };
-	struct exec_options eopt = { .trace = opt->trace, .report = opt->report, .threads = &hooks };
+	struct exec_options eopt = { .trace = opt->trace, .report = opt->report, .threads = &hooks,
+				     .profile = opt->profile };
 	int rc;
 
 	if (!run)
