@@ -3,13 +3,19 @@
  * Never writes a node; only the maple state changes. */
 #include "internal.h"
 
-/* Record the path from the root to the leaf holding @index: each level's node, limits, end and the
- * slot taken. False when the tree is not in node mode (a writer holding the lock never sees that; a
- * lockless reader may, when a writer emptied the tree or left only a root entry meanwhile). */
-bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
+/*
+ * The descent from the root to the leaf holding @index. With @path, each level's node, limits, end
+ * and the slot taken are recorded there (writers need them); without, only the level at hand is
+ * kept (readers). The leaf level ends in *@leaf, at depth *@depth. False when the tree is not in node
+ * mode (a writer holding the lock never sees that; a lockless reader may, when a writer emptied
+ * the tree or left only a root entry meanwhile). Inlined into both callers, so that the reader's
+ * copy records nothing.
+ */
+static inline __attribute__((always_inline)) bool
+walk_descend(const struct maple_tree *mt, unsigned long index, struct walk_path *path,
+	     struct walk_level *leaf, unsigned char *depth)
 {
-	struct maple_enode *enode;
-	unsigned long min, max;
+	struct walk_level cur;
 	unsigned char d;
 	void *root;
 
@@ -17,32 +23,39 @@ restart:
 	root = tree_root(mt);
 	if (!root_is_node(root))
 		return false;
-	enode = root_to_enode(root);
-	node_prefetch(enode);
-	min = 0;
-	max = ULONG_MAX;
-	d = 0;
-	for (;;) {
-		struct maple_node *node = mte_to_node(enode);
-		enum maple_type type = mte_type(enode);
-		struct walk_level *lv = &path->lv[d];
+	cur = (struct walk_level){ .enode = root_to_enode(root), .min = 0, .max = ULONG_MAX };
+	node_prefetch(cur.enode);
+	for (d = 0;; d++) {
+		const struct maple_node *node = mte_to_node(cur.enode);
+		enum maple_type type = mte_type(cur.enode);
 
-		lv->enode = enode;
-		lv->min = min;
-		lv->max = max;
-		lv->end = ma_data_end(node, type, max);
-		lv->slot = node_find_slot(node, index, lv->end);
-		if (mte_is_leaf(enode))
+		cur.end = ma_data_end(node, type, cur.max);
+		cur.slot = node_find_slot(node, index, cur.end);
+		if (path)
+			path->lv[d] = cur;
+		if (mte_is_leaf(cur.enode))
 			break;
-		min = node_slot_min(node, lv->slot, min);
-		max = node_slot_max(node, lv->slot, lv->end, max);
-		enode = __atomic_load_n(&node_slots(node, type)[lv->slot], __ATOMIC_ACQUIRE);
-		node_prefetch(enode);
+		cur.min = node_slot_min(node, cur.slot, cur.min);
+		cur.max = node_slot_max(node, cur.slot, cur.end, cur.max);
+		cur.enode = __atomic_load_n(&node_slots(node, type)[cur.slot], __ATOMIC_ACQUIRE);
+		node_prefetch(cur.enode);
 		if (node_is_dead(node))
 			goto restart;      /* RCU: replaced while we read it; what we read may be clobbered */
-		d++;
 	}
-	path->height = (unsigned char)(d + 1);
+	*leaf = cur;
+	*depth = d;
+	return true;
+}
+
+/* Record the path from the root to the leaf holding @index (walk_descend()). */
+bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
+{
+	struct walk_level leaf;
+	unsigned char depth;
+
+	if (!walk_descend(mt, index, path, &leaf, &depth))
+		return false;
+	path->height = (unsigned char)(depth + 1);
 	return true;
 }
 
@@ -63,42 +76,11 @@ static void *walk_set_leaf(struct ma_state *mas, const struct walk_level *lv, un
 	return __atomic_load_n(&((struct maple_node *)node)->slot[offset], __ATOMIC_ACQUIRE);
 }
 
-/* The read-only descent: like walk_path_down() but keeping only the level at hand, to the leaf
- * holding @index (*@leaf, at level *@depth). False when the tree is not in node mode. */
+/* The read-only descent to the leaf holding @index (*@leaf, at level *@depth). */
 static bool walk_to_leaf(const struct maple_tree *mt, unsigned long index, struct walk_level *leaf,
 			 unsigned char *depth)
 {
-	struct maple_enode *enode;
-	unsigned long min, max;
-	unsigned char d;
-	void *root;
-
-restart:
-	root = tree_root(mt);
-	if (!root_is_node(root))
-		return false;
-	enode = root_to_enode(root);
-	node_prefetch(enode);
-	min = 0;
-	max = ULONG_MAX;
-	for (d = 0;; d++) {
-		const struct maple_node *node = mte_to_node(enode);
-		enum maple_type type = mte_type(enode);
-		unsigned char end = ma_data_end(node, type, max);
-		unsigned char slot = node_find_slot(node, index, end);
-
-		if (mte_is_leaf(enode)) {
-			*leaf = (struct walk_level){ .enode = enode, .min = min, .max = max, .end = end, .slot = slot };
-			*depth = d;
-			return true;
-		}
-		min = node_slot_min(node, slot, min);
-		max = node_slot_max(node, slot, end, max);
-		enode = __atomic_load_n(&node_slots(node, type)[slot], __ATOMIC_ACQUIRE);
-		node_prefetch(enode);
-		if (node_is_dead(node))
-			goto restart;      /* RCU: replaced while we read it; what we read may be clobbered */
-	}
+	return walk_descend(mt, index, NULL, leaf, depth);
 }
 
 /* Descend to the leaf holding mas->index; the state describes that range and *@entry is its entry.
