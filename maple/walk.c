@@ -125,45 +125,32 @@ static enum walk_up_result walk_up(const struct maple_tree *mt, const struct map
 }
 
 /*
- * The limits of a node, found going up as the kernel's ascent does: its min is the pivot before
- * the first ancestor slot that is not a first slot, plus one; its max the pivot of the first one
- * that has a pivot (a node's last used pivot is its max). The root's are 0 and ULONG_MAX. False
- * when the way up is broken (RCU).
+ * A limit of node @a found going up, as the kernel's ascent does: its min (@max false) is the pivot
+ * before the first ancestor slot that is not a first slot, plus one; its max the pivot of the first
+ * ancestor slot that has one (a node's last used pivot is its max). The root's are 0 and ULONG_MAX.
+ * False when the way up is broken (RCU).
  */
-static bool walk_node_min(const struct maple_tree *mt, struct maple_enode *a, unsigned long *min)
+static bool walk_node_limit(const struct maple_tree *mt, struct maple_enode *a, bool max, unsigned long *limit)
 {
 	struct maple_enode *g;
 	unsigned char gs;
 
 	for (;; a = g) {
 		enum walk_up_result up = walk_up(mt, mte_to_node(a), &g, &gs);
+		const struct maple_node *gn;
 
 		if (up != WALK_UP_OK) {
-			*min = 0;
+			*limit = max ? ULONG_MAX : 0;
 			return up == WALK_UP_ROOT;
 		}
-		if (gs > 0) {
-			*min = node_read_once(mte_to_node(g)->pivot[gs - 1]) + 1;
-			return !node_is_dead(mte_to_node(g));
+		gn = mte_to_node(g);
+		if (max && gs < type_pivots(mte_type(g))) {
+			*limit = node_read_once(gn->pivot[gs]);
+			return !node_is_dead(gn);
 		}
-	}
-}
-
-static bool walk_node_max(const struct maple_tree *mt, struct maple_enode *a, unsigned long *max)
-{
-	struct maple_enode *g;
-	unsigned char gs;
-
-	for (;; a = g) {
-		enum walk_up_result up = walk_up(mt, mte_to_node(a), &g, &gs);
-
-		if (up != WALK_UP_OK) {
-			*max = ULONG_MAX;
-			return up == WALK_UP_ROOT;
-		}
-		if (gs < type_pivots(mte_type(g))) {
-			*max = node_read_once(mte_to_node(g)->pivot[gs]);
-			return !node_is_dead(mte_to_node(g));
+		if (!max && gs > 0) {
+			*limit = node_read_once(gn->pivot[gs - 1]) + 1;
+			return !node_is_dead(gn);
 		}
 	}
 }
@@ -225,7 +212,7 @@ static bool walk_right_of(struct ma_state *mas, struct maple_enode *c, struct ma
 				break;
 		} else if (s + 1 == pivots) {
 			/* the last pivot is the node's max unless the last slot is used */
-			if (!walk_node_max(mas->tree, p, next_max))
+			if (!walk_node_limit(mas->tree, p, true, next_max))
 				return false;
 			if (node_read_once(node->pivot[s]) != *next_max)
 				break;
@@ -252,7 +239,7 @@ static bool walk_left_of(struct ma_state *mas, struct maple_enode *c, struct map
 	node = mte_to_node(p);
 	if (s > 1)
 		*prev_min = node_read_once(node->pivot[s - 2]) + 1;
-	else if (!walk_node_min(mas->tree, p, prev_min))
+	else if (!walk_node_limit(mas->tree, p, false, prev_min))
 		return false;
 	*prev = __atomic_load_n(&node_slots(node, mte_type(p))[s - 1], __ATOMIC_ACQUIRE);
 	return !node_is_dead(node);
