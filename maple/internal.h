@@ -88,6 +88,7 @@ struct walk_path {
 
 bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path);
 bool walk_leaf(struct ma_state *mas, void **entry);
+bool walk_lookup(const struct maple_tree *mt, unsigned long index, void **entry);
 bool walk_next_leaf(struct ma_state *mas);
 bool walk_prev_leaf(struct ma_state *mas);
 

@@ -583,11 +583,16 @@ void mas_pause(struct ma_state *mas)
  */
 void *mtree_load(struct maple_tree *mt, unsigned long index)
 {
-	MA_STATE(mas, mt, index, index);
-	void *entry;
+	void *entry, *root;
 
 	mt_rcu_read_lock();
-	entry = mas_walk(&mas);
+	while (!walk_lookup(mt, index, &entry)) {
+		root = tree_root(mt);
+		if (!root_is_node(root)) {     /* empty, or a root entry (it holds index 0 only) */
+			entry = index ? NULL : root;
+			break;
+		}
+	}                                      /* RCU: it became a node tree again meanwhile */
 	mt_rcu_read_unlock();
 	return xa_is_zero(entry) ? NULL : entry;
 }

@@ -29,14 +29,16 @@ restart:
 		const struct maple_node *node = mte_to_node(cur.enode);
 		enum maple_type type = mte_type(cur.enode);
 
-		cur.end = ma_data_end(node, type, cur.max);
-		cur.slot = node_find_slot(node, index, cur.end);
+		cur.slot = node_scan_slot(node, type, index);
+		if (path || mte_is_leaf(cur.enode))
+			cur.end = ma_data_end(node, type, cur.max);   /* a reader needs only the leaf's */
 		if (path)
 			path->lv[d] = cur;
 		if (mte_is_leaf(cur.enode))
 			break;
 		cur.min = node_slot_min(node, cur.slot, cur.min);
-		cur.max = node_slot_max(node, cur.slot, cur.end, cur.max);
+		if (cur.slot < type_pivots(type))      /* else the last slot of a full node: the max stays */
+			cur.max = node_read_once(node->pivot[cur.slot]);
 		cur.enode = __atomic_load_n(&node_slots(node, type)[cur.slot], __ATOMIC_ACQUIRE);
 		node_prefetch(cur.enode);
 		if (node_is_dead(node))
@@ -81,6 +83,37 @@ static bool walk_to_leaf(const struct maple_tree *mt, unsigned long index, struc
 			 unsigned char *depth)
 {
 	return walk_descend(mt, index, NULL, leaf, depth);
+}
+
+/* The entry of the range holding @index, found as the kernel's lookup walk does: no limits, no
+ * end, no state (node_scan_slot()). False when the tree is not in node mode (a lockless reader
+ * may see a writer empty it or leave a root entry). */
+bool walk_lookup(const struct maple_tree *mt, unsigned long index, void **entry)
+{
+	struct maple_enode *enode;
+	void *root;
+
+restart:
+	root = tree_root(mt);
+	if (!root_is_node(root))
+		return false;
+	enode = root_to_enode(root);
+	for (;;) {
+		const struct maple_node *node = mte_to_node(enode);
+		enum maple_type type = mte_type(enode);
+		unsigned char slot = node_scan_slot(node, type, index);
+		void *next;
+
+		next = __atomic_load_n(&node_slots(node, type)[slot], __ATOMIC_ACQUIRE);
+		if (node_is_dead(node))
+			goto restart;      /* RCU: replaced while we read it; what we read may be clobbered */
+		if (mte_is_leaf(enode)) {
+			*entry = next;
+			return true;
+		}
+		enode = next;
+		node_prefetch(enode);
+	}
 }
 
 /* Descend to the leaf holding mas->index; the state describes that range and *@entry is its entry.
