@@ -277,7 +277,10 @@ static inline unsigned long node_slot_min(const struct maple_node *node, unsigne
 /* The offset of the slot holding @index in a node of @type that covers it, found without its end:
  * the pivot at the end is the node's max and the pivots after it are zero, so the scan for the
  * first pivot at or above @index stops inside the data (a full node's last slot has no pivot). A
- * reader can start it before the end is read. Bounded by the node for any contents (a dead one). */
+ * reader can start it before the end is read. Bounded by the node for any contents (a dead one).
+ * A scan that stops early: the CPU predicts where it stops and loads the child before the pivots
+ * arrive, while a branch-free count waits for every pivot (a walk of 1M ranges took 395 ns against
+ * 317). */
 static inline unsigned char node_scan_slot(const struct maple_node *node, enum maple_type type,
 					   unsigned long index)
 {
@@ -288,16 +291,5 @@ static inline unsigned char node_scan_slot(const struct maple_node *node, enum m
 	return slot;
 }
 
-/* The offset of the slot holding @index (the node covers it). A scan that stops early: the CPU
- * predicts where it stops and loads the child before the pivots arrive, while a branch-free count
- * waits for every pivot (a walk of 1M ranges took 395 ns against 317). */
-static inline unsigned char node_find_slot(const struct maple_node *node, unsigned long index, unsigned char end)
-{
-	unsigned char i = 0;
-
-	while (i < end && node_read_once(node->pivot[i]) < index)
-		i++;
-	return i;
-}
 
 #endif

@@ -43,7 +43,7 @@ static void wr_end_piv(struct wr_state *wr)
 	wr->offset = leaf->slot;
 	wr->r_min = node_slot_min(node, wr->offset, leaf->min);
 	wr->r_max = node_slot_max(node, wr->offset, leaf->end, leaf->max);
-	wr->offset_end = node_find_slot(node, wr->last, leaf->end);
+	wr->offset_end = node_scan_slot(node, maple_leaf_64, wr->last);
 	wr->end_piv = node_slot_max(node, wr->offset_end, leaf->end, leaf->max);
 }
 

@@ -133,7 +133,7 @@ static void test_search_uses_gaps(void **state)
 	assert_int_equal(mas_empty_area(&mas, 0, 1999, 30), 0);
 	assert_int_equal(mas.index, 999);
 	root = mte_to_node(root_to_enode(mt.ma_root));
-	slot = node_find_slot(root, 999, root->ma64.meta.end);
+	slot = node_scan_slot(root, maple_arange_64, 999);
 	saved = root->ma64.gap[slot];
 	assert_int_equal(saved, 41);
 	root->ma64.gap[slot] = 1;
