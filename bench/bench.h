@@ -13,13 +13,15 @@ struct ranges {
 	unsigned long *first, *last;
 	unsigned long *order;        /* a random permutation of 0..n-1 */
 	unsigned long *probe;        /* n present indices, random */
+	unsigned long *probe_up;     /* the same indices, ascending */
 };
 
 void ranges_make(struct ranges *r, unsigned long n, bool adjacent, unsigned long seed);
 void ranges_free(struct ranges *r);
 
 enum workload {
-	W_LOAD, W_WALK, W_ITERATE, W_OVERWRITE, W_APPEND, W_BUILD, W_ERASE, W_DUP, W_GAP_REV, W_COUNT
+	W_LOAD, W_LOAD_UP, W_WALK, W_WALK_UP, W_ITERATE, W_OVERWRITE, W_OVERWRITE_UP, W_APPEND, W_BUILD,
+	W_ERASE, W_ERASE_UP, W_DUP, W_GAP_REV, W_COUNT
 };
 
 struct workload_desc {

@@ -14,12 +14,16 @@
 
 const struct workload_desc workloads[W_COUNT] = {
 	[W_LOAD] = { "mtree_load (present)", 0.88, 0.88 },
+	[W_LOAD_UP] = { "mtree_load (ascending)", 0, 0 },
 	[W_WALK] = { "mas_walk (reused state)", 0.66, 0.66 },
+	[W_WALK_UP] = { "mas_walk (ascending)", 0, 0 },
 	[W_ITERATE] = { "iterate (per entry)", 0.21, 0.21 },
 	[W_OVERWRITE] = { "store_range (overwrite)", 0.41, 0.41 },
+	[W_OVERWRITE_UP] = { "overwrite (ascending)", 0, 0 },
 	[W_APPEND] = { "store_range (append)", 0.48, 0.48 },
 	[W_BUILD] = { "build (random order)", 1.51, 1.2 },
 	[W_ERASE] = { "erase all (random order)", 2.42, 1.5 },
+	[W_ERASE_UP] = { "erase all (ascending)", 0, 0 },
 	[W_DUP] = { "mtree_dup (per range)", 0, 0 },
 	[W_GAP_REV] = { "mas_empty_area_rev", 0, 0 },
 };
@@ -42,6 +46,13 @@ static unsigned long rnd(unsigned long *s)
 	return *s;
 }
 
+static int cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 void ranges_make(struct ranges *r, unsigned long n, bool adjacent, unsigned long seed)
 {
 	unsigned long s = seed | 1, at = 0;
@@ -51,7 +62,8 @@ void ranges_make(struct ranges *r, unsigned long n, bool adjacent, unsigned long
 	r->last = malloc(n * sizeof(*r->last));
 	r->order = malloc(n * sizeof(*r->order));
 	r->probe = malloc(n * sizeof(*r->probe));
-	if (!r->first || !r->last || !r->order || !r->probe)
+	r->probe_up = malloc(n * sizeof(*r->probe_up));
+	if (!r->first || !r->last || !r->order || !r->probe || !r->probe_up)
 		abort();
 	for (unsigned long i = 0; i < n; i++) {
 		unsigned long gap = adjacent ? 0 : 1 + rnd(&s) % 16;
@@ -74,6 +86,8 @@ void ranges_make(struct ranges *r, unsigned long n, bool adjacent, unsigned long
 
 		r->probe[i] = r->first[k] + rnd(&s) % (r->last[k] - r->first[k] + 1);
 	}
+	memcpy(r->probe_up, r->probe, n * sizeof(*r->probe));
+	qsort(r->probe_up, n, sizeof(*r->probe_up), cmp_ulong);
 }
 
 void ranges_free(struct ranges *r)
@@ -82,6 +96,7 @@ void ranges_free(struct ranges *r)
 	free(r->last);
 	free(r->order);
 	free(r->probe);
+	free(r->probe_up);
 }
 
 static void *value(unsigned long i)
@@ -116,37 +131,37 @@ static void judy_build(struct oracle *o, const struct ranges *r, const unsigned 
 
 /* ---- one workload per function pair: seconds for r->n operations ---- */
 
-static double maple_load(struct maple_tree *mt, const struct ranges *r)
+static double maple_load(struct maple_tree *mt, const unsigned long *probe, unsigned long n)
 {
 	unsigned long found = 0;
 	double t0 = now();
 
-	for (unsigned long i = 0; i < r->n; i++)
-		found += mtree_load(mt, r->probe[i]) != NULL;
+	for (unsigned long i = 0; i < n; i++)
+		found += mtree_load(mt, probe[i]) != NULL;
 	sink = found;
 	return now() - t0;
 }
 
-static double judy_load(struct oracle *o, const struct ranges *r)
+static double judy_load(struct oracle *o, const unsigned long *probe, unsigned long n)
 {
 	unsigned long found = 0;
 	double t0 = now();
 
-	for (unsigned long i = 0; i < r->n; i++)
-		found += oracle_load(o, r->probe[i]) != NULL;
+	for (unsigned long i = 0; i < n; i++)
+		found += oracle_load(o, probe[i]) != NULL;
 	sink = found;
 	return now() - t0;
 }
 
-static double maple_walk(struct maple_tree *mt, const struct ranges *r)
+static double maple_walk(struct maple_tree *mt, const unsigned long *probe, unsigned long n)
 {
 	MA_STATE(mas, mt, 0, 0);
 	unsigned long found = 0;
 	double t0 = now();
 
 	mt_rcu_read_lock();
-	for (unsigned long i = 0; i < r->n; i++) {
-		mas_set(&mas, r->probe[i]);
+	for (unsigned long i = 0; i < n; i++) {
+		mas_set(&mas, probe[i]);
 		found += mas_walk(&mas) != NULL;
 	}
 	mt_rcu_read_unlock();
@@ -154,15 +169,15 @@ static double maple_walk(struct maple_tree *mt, const struct ranges *r)
 	return now() - t0;
 }
 
-static double judy_walk(struct oracle *o, const struct ranges *r)
+static double judy_walk(struct oracle *o, const unsigned long *probe, unsigned long n)
 {
 	struct oracle_state s;
 	unsigned long found = 0;
 	double t0 = now();
 
 	oracle_state_init(&s, o, 0, 0);
-	for (unsigned long i = 0; i < r->n; i++) {
-		oracle_state_set(&s, r->probe[i]);
+	for (unsigned long i = 0; i < n; i++) {
+		oracle_state_set(&s, probe[i]);
 		found += oracle_state_walk(&s) != NULL;
 	}
 	sink = found;
@@ -195,12 +210,13 @@ static double judy_iterate(struct oracle *o)
 	return now() - t0;
 }
 
-static double maple_overwrite(struct maple_tree *mt, const struct ranges *r)
+/* Workloads taking an @order visit the ranges in that order, or ascending when it is NULL. */
+static double maple_overwrite(struct maple_tree *mt, const struct ranges *r, const unsigned long *order)
 {
 	double t0 = now();
 
 	for (unsigned long k = 0; k < r->n; k++) {
-		unsigned long i = r->order[k];
+		unsigned long i = order ? order[k] : k;
 
 		if (mtree_store_range(mt, r->first[i], r->last[i], value(k), GFP_KERNEL))
 			abort();
@@ -208,12 +224,12 @@ static double maple_overwrite(struct maple_tree *mt, const struct ranges *r)
 	return now() - t0;
 }
 
-static double judy_overwrite(struct oracle *o, const struct ranges *r)
+static double judy_overwrite(struct oracle *o, const struct ranges *r, const unsigned long *order)
 {
 	double t0 = now();
 
 	for (unsigned long k = 0; k < r->n; k++) {
-		unsigned long i = r->order[k];
+		unsigned long i = order ? order[k] : k;
 
 		if (oracle_store_range(o, r->first[i], r->last[i], value(k)))
 			abort();
@@ -221,21 +237,21 @@ static double judy_overwrite(struct oracle *o, const struct ranges *r)
 	return now() - t0;
 }
 
-static double maple_erase(struct maple_tree *mt, const struct ranges *r)
+static double maple_erase(struct maple_tree *mt, const struct ranges *r, const unsigned long *order)
 {
 	double t0 = now();
 
 	for (unsigned long k = 0; k < r->n; k++)
-		mtree_erase(mt, r->first[r->order[k]]);
+		mtree_erase(mt, r->first[order ? order[k] : k]);
 	return now() - t0;
 }
 
-static double judy_erase(struct oracle *o, const struct ranges *r)
+static double judy_erase(struct oracle *o, const struct ranges *r, const unsigned long *order)
 {
 	double t0 = now();
 
 	for (unsigned long k = 0; k < r->n; k++)
-		oracle_erase(o, r->first[r->order[k]]);
+		oracle_erase(o, r->first[order ? order[k] : k]);
 	return now() - t0;
 }
 
@@ -335,7 +351,8 @@ static double per_op(double seconds, unsigned long n)
 	return seconds / (double)n * 1e9;
 }
 
-void run_round(const struct ranges *r, struct round *out)
+/* Reads, iteration, dup and overwrites on a tree built ascending (the build timed as append). */
+static void round_ascending_tree(const struct ranges *r, struct round *out)
 {
 	struct maple_tree mt;
 	struct oracle o;
@@ -343,26 +360,54 @@ void run_round(const struct ranges *r, struct round *out)
 
 	t0 = now(); maple_build(&mt, r, NULL, 0); out->ns[0][W_APPEND] = per_op(now() - t0, r->n);
 	t0 = now(); judy_build(&o, r, NULL, 0); out->ns[1][W_APPEND] = per_op(now() - t0, r->n);
-	out->ns[0][W_LOAD] = per_op(maple_load(&mt, r), r->n);
-	out->ns[1][W_LOAD] = per_op(judy_load(&o, r), r->n);
-	out->ns[0][W_WALK] = per_op(maple_walk(&mt, r), r->n);
-	out->ns[1][W_WALK] = per_op(judy_walk(&o, r), r->n);
+	out->ns[0][W_LOAD] = per_op(maple_load(&mt, r->probe, r->n), r->n);
+	out->ns[1][W_LOAD] = per_op(judy_load(&o, r->probe, r->n), r->n);
+	out->ns[0][W_LOAD_UP] = per_op(maple_load(&mt, r->probe_up, r->n), r->n);
+	out->ns[1][W_LOAD_UP] = per_op(judy_load(&o, r->probe_up, r->n), r->n);
+	out->ns[0][W_WALK] = per_op(maple_walk(&mt, r->probe, r->n), r->n);
+	out->ns[1][W_WALK] = per_op(judy_walk(&o, r->probe, r->n), r->n);
+	out->ns[0][W_WALK_UP] = per_op(maple_walk(&mt, r->probe_up, r->n), r->n);
+	out->ns[1][W_WALK_UP] = per_op(judy_walk(&o, r->probe_up, r->n), r->n);
 	out->ns[0][W_ITERATE] = per_op(maple_iterate(&mt), r->n);
 	out->ns[1][W_ITERATE] = per_op(judy_iterate(&o), r->n);
 	out->ns[0][W_DUP] = per_op(maple_dup(&mt), r->n);
 	out->ns[1][W_DUP] = per_op(judy_dup(&o), r->n);
-	out->ns[0][W_OVERWRITE] = per_op(maple_overwrite(&mt, r), r->n);
-	out->ns[1][W_OVERWRITE] = per_op(judy_overwrite(&o, r), r->n);
+	out->ns[0][W_OVERWRITE] = per_op(maple_overwrite(&mt, r, r->order), r->n);
+	out->ns[1][W_OVERWRITE] = per_op(judy_overwrite(&o, r, r->order), r->n);
+	out->ns[0][W_OVERWRITE_UP] = per_op(maple_overwrite(&mt, r, NULL), r->n);
+	out->ns[1][W_OVERWRITE_UP] = per_op(judy_overwrite(&o, r, NULL), r->n);
 	mtree_destroy(&mt);
 	oracle_destroy(&o);
+}
 
-	t0 = now(); maple_build(&mt, r, r->order, 0); out->ns[0][W_BUILD] = per_op(now() - t0, r->n);
-	t0 = now(); judy_build(&o, r, r->order, 0); out->ns[1][W_BUILD] = per_op(now() - t0, r->n);
-	out->ns[0][W_ERASE] = per_op(maple_erase(&mt, r), r->n);
-	out->ns[1][W_ERASE] = per_op(judy_erase(&o, r), r->n);
+/* Build in @order (timed as @build when it is a workload), then erase everything in @erase_order. */
+static void round_build_erase(const struct ranges *r, const unsigned long *order, enum workload build,
+			      const unsigned long *erase_order, enum workload erase, struct round *out)
+{
+	struct maple_tree mt;
+	struct oracle o;
+	double t0;
+
+	t0 = now(); maple_build(&mt, r, order, 0); t0 = now() - t0;
+	if (build != W_COUNT)
+		out->ns[0][build] = per_op(t0, r->n);
+	t0 = now(); judy_build(&o, r, order, 0); t0 = now() - t0;
+	if (build != W_COUNT)
+		out->ns[1][build] = per_op(t0, r->n);
+	out->ns[0][erase] = per_op(maple_erase(&mt, r, erase_order), r->n);
+	out->ns[1][erase] = per_op(judy_erase(&o, r, erase_order), r->n);
 	mtree_destroy(&mt);
 	oracle_destroy(&o);
+}
 
+void run_round(const struct ranges *r, struct round *out)
+{
+	struct maple_tree mt;
+	struct oracle o;
+
+	round_ascending_tree(r, out);
+	round_build_erase(r, r->order, W_BUILD, r->order, W_ERASE, out);
+	round_build_erase(r, NULL, W_COUNT, NULL, W_ERASE_UP, out);
 	maple_build(&mt, r, NULL, MT_FLAGS_ALLOC_RANGE);
 	judy_build(&o, r, NULL, ORACLE_ALLOC_RANGE);
 	out->ns[0][W_GAP_REV] = per_op(maple_gap_rev(&mt, r), r->n);
