@@ -1,14 +1,17 @@
 /* maple-bench - the maple tree against a Judy interval map (the oracle, a JudyL keyed by each
  * range's last index) in the same run, on N random non-overlapping ranges (lengths 1-16, gaps 1-16,
- * 1 in 64 a large jump; value entries), for N = 1k, 10k, 100k, 1M (or -n N): ns/op of each
+ * 1 in 64 a large jump; value entries), for N = 1k, 10k, 100k, 1M (--large: and 10M; -n: the sizes
+ * given), each where the memory available allows: ns/op of each
  * workload on both sides, the ratio maple/Judy (the median of -r rounds), the kernel's ratio where
  * it was measured, plain JudyL point lookups, and bytes per range (gapped and adjacent ranges).
  *
- *   maple-bench [-n N] [-r ROUNDS] [--csv FILE]
+ *   maple-bench [-n N[,N...]] [--large] [-r ROUNDS] [--csv FILE]
  *
  * Build with the release preset (-O2, the node cache, no validation): sanitizer builds measure the
  * sanitizer. --csv appends one line per size and workload for bench/plot. Asserts nothing. */
 #include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,8 @@
 #include "bench.h"
 
 #define MAX_ROUNDS 31
+#define MAX_SIZES 8
+#define BYTES_PER_RANGE_NEEDED 320   /* peak resident bytes per range (1M ranges: 268) */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -97,21 +102,70 @@ static void write_csv(FILE *csv, unsigned long n, const struct medians *m)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: maple-bench [-n N] [-r ROUNDS (1-%d)] [--csv FILE]\n", MAX_ROUNDS);
+	fprintf(stderr, "usage: maple-bench [-n N[,N...] (16 or more, up to %d sizes)] [--large] [-r ROUNDS (1-%d)] [--csv FILE]\n",
+		MAX_SIZES, MAX_ROUNDS);
 	return 2;
+}
+
+/* The sizes of -n: a comma-separated list; 0 when it is not one. */
+static unsigned long parse_sizes(const char *arg, unsigned long *sizes)
+{
+	unsigned long n = 0;
+	char *end;
+
+	do {
+		unsigned long v = strtoul(arg, &end, 0);
+
+		if (end == arg || v < 16 || n == MAX_SIZES || (*end && *end != ','))
+			return 0;
+		sizes[n++] = v;
+		arg = end + 1;
+	} while (*end == ',');
+	return n;
+}
+
+/* MemAvailable from /proc/meminfo in bytes; ULONG_MAX when it cannot be read. */
+static unsigned long mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	unsigned long kib = 0;
+	char line[128];
+	bool found = false;
+
+	if (!f)
+		return ULONG_MAX;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "MemAvailable: %lu kB", &kib) == 1;
+	fclose(f);
+	return found ? kib * 1024 : ULONG_MAX;
+}
+
+static bool memory_allows(unsigned long n)
+{
+	unsigned long avail = mem_available(), need = n * BYTES_PER_RANGE_NEEDED;
+
+	if (n <= avail / BYTES_PER_RANGE_NEEDED)
+		return true;
+	printf("\nN = %lu ranges: skipped, needs about %lu MiB, %lu MiB available\n", n, need >> 20, avail >> 20);
+	return false;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longs[] = { { "csv", required_argument, NULL, 'c' }, { NULL, 0, NULL, 0 } };
-	unsigned long sizes[8] = { 1000, 10000, 100000, 1000000 }, n_sizes = 4;
+	static const struct option longs[] = { { "csv", required_argument, NULL, 'c' },
+					       { "large", no_argument, NULL, 'L' }, { NULL, 0, NULL, 0 } };
+	unsigned long sizes[MAX_SIZES] = { 1000, 10000, 100000, 1000000 }, n_sizes = 4;
 	int rounds = 3, opt;
+	bool large = false;
 	FILE *csv = NULL;
 
 	while ((opt = getopt_long(argc, argv, "n:r:", longs, NULL)) != -1) {
 		if (opt == 'n') {
-			sizes[0] = strtoul(optarg, NULL, 0);
-			n_sizes = 1;
+			n_sizes = parse_sizes(optarg, sizes);
+			if (!n_sizes)
+				return usage();
+		} else if (opt == 'L') {
+			large = true;
 		} else if (opt == 'r') {
 			rounds = atoi(optarg);
 		} else if (opt == 'c') {
@@ -124,13 +178,17 @@ int main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (optind != argc || rounds < 1 || rounds > MAX_ROUNDS || sizes[0] < 16)
+	if (optind != argc || rounds < 1 || rounds > MAX_ROUNDS || (large && n_sizes == MAX_SIZES))
 		return usage();
+	if (large)
+		sizes[n_sizes++] = 10000000;
 	urcu_memb_register_thread();
 	printf("maple-bench: maple tree vs a Judy interval map; ratio = maple ns / Judy ns (below 1: maple faster)\n");
 	for (unsigned long i = 0; i < n_sizes; i++) {
 		struct medians m;
 
+		if (!memory_allows(sizes[i]))
+			continue;
 		measure_size(sizes[i], rounds, &m);
 		print_size(sizes[i], rounds, &m);
 		if (csv)
