@@ -188,6 +188,18 @@ static bool walk_node_limit(const struct maple_tree *mt, struct maple_enode *a, 
 	}
 }
 
+/* An iteration about to enter @node's child at @slot will want the next one (@right) or the previous
+ * one after it: start loading it now, so it arrives while the current one is read. A stale slot is
+ * harmless here: a prefetch never faults. */
+static void walk_prefetch_neighbour(const struct maple_node *node, enum maple_type type, unsigned char slot,
+				    bool right)
+{
+	unsigned char at = right ? slot + 1 : slot - 1;
+
+	if ((right && at < type_slots(type)) || (!right && slot > 0))
+		node_prefetch(__atomic_load_n(&node_slots(node, type)[at], __ATOMIC_RELAXED));
+}
+
 /* From @enode ([min, max]) down its left (@right false) or right edge to a leaf, and seat the state
  * on that leaf's first or last slot. False when a node died on the way (RCU). */
 static bool walk_edge_to_leaf(struct ma_state *mas, struct maple_enode *enode, unsigned long min,
@@ -205,6 +217,7 @@ static bool walk_edge_to_leaf(struct ma_state *mas, struct maple_enode *enode, u
 			return true;        /* the caller reads the slot and checks the leaf after it */
 		}
 		enode = __atomic_load_n(&node_slots(node, mte_type(lv.enode))[lv.slot], __ATOMIC_ACQUIRE);
+		walk_prefetch_neighbour(node, mte_type(lv.enode), lv.slot, !right);
 		min = node_slot_min(node, lv.slot, lv.min);
 		max = node_slot_max(node, lv.slot, lv.end, lv.max);
 		if (node_is_dead(node))
@@ -252,6 +265,7 @@ static bool walk_right_of(struct ma_state *mas, struct maple_enode *c, struct ma
 		}
 	}
 	*next = __atomic_load_n(&node_slots(mte_to_node(p), mte_type(p))[s + 1], __ATOMIC_ACQUIRE);
+	walk_prefetch_neighbour(mte_to_node(p), mte_type(p), s + 1, true);
 	return !node_is_dead(mte_to_node(p));
 }
 
@@ -275,6 +289,7 @@ static bool walk_left_of(struct ma_state *mas, struct maple_enode *c, struct map
 	else if (!walk_node_limit(mas->tree, p, false, prev_min))
 		return false;
 	*prev = __atomic_load_n(&node_slots(node, mte_type(p))[s - 1], __ATOMIC_ACQUIRE);
+	walk_prefetch_neighbour(node, mte_type(p), s - 1, false);
 	return !node_is_dead(node);
 }
 
