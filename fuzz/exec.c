@@ -252,7 +252,7 @@ static bool check_failed_write(struct exec *x, const struct op *op, const struct
 	       check_contents(x, op, &x->mt);
 }
 
-static bool exec_op(struct exec *x, const struct op *op)
+static bool run_op(struct exec *x, const struct op *op)
 {
 	struct observation m, o;
 	unsigned long span_first, span_last, failures;
@@ -326,6 +326,19 @@ static bool exec_op(struct exec *x, const struct op *op)
 	if (op->code == OP_CHECK && !check_contents(x, op, &x->mt))
 		return false;
 	return true;
+}
+
+/* One op, checked; with --profile its time goes to its kind. */
+static bool exec_op(struct exec *x, const struct op *op)
+{
+	double t0 = profile_clock(x);
+	bool ok = run_op(x, op);
+
+	if (x->opt->profile) {
+		x->res->profile.op_time[op->code] += profile_clock(x) - t0;
+		x->res->profile.op_count[op->code]++;
+	}
+	return ok;
 }
 
 static int exec_finish(struct exec *x)

@@ -35,9 +35,12 @@ struct exec_failure {
 };
 
 /* Where a run's time went (exec_options.profile): the tree's ops, the oracle's, validation and
- * the final comparison, in seconds; the rest of the run is the harness itself. */
+ * the final comparison, in seconds; the rest of the run is the harness itself. Across those, each
+ * kind of op's whole time (both sides, checks and validation) and how many ran. */
 struct exec_profile {
 	double maple, oracle, validate, total;
+	double op_time[OP_COUNT];
+	unsigned long op_count[OP_COUNT];
 };
 
 struct exec_result {

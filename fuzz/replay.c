@@ -21,7 +21,8 @@
  *   --repeat R   run each input R times (thread runs differ from run to run) and say how many failed
  *   --profile    at the end, inputs/s and ops/s, and how the time split between the maple tree, the
  *              oracle, validation (and the final comparison) and the harness itself (with --threads:
- *              the writer's time; the harness share then includes its waits for the readers)
+ *              the writer's time; the harness share then includes its waits for the readers), and
+ *              the kinds of op that took the most time (each op's whole time: both sides and checks)
  * Exit: 0 all inputs agree, 1 a failure was reproduced, 2 bad usage or unreadable/malformed input. */
 #include <dirent.h>
 #include <getopt.h>
@@ -74,6 +75,10 @@ static void profile_add(struct replay *rp, const struct exec_result *res)
 	rp->spent.oracle += res->profile.oracle;
 	rp->spent.validate += res->profile.validate;
 	rp->spent.total += res->profile.total;
+	for (int k = 0; k < OP_COUNT; k++) {
+		rp->spent.op_time[k] += res->profile.op_time[k];
+		rp->spent.op_count[k] += res->profile.op_count[k];
+	}
 	rp->ops += res->ops_run;
 	rp->runs++;
 }
@@ -217,6 +222,29 @@ static void print_store_stats(void)
 		printf("  %-20s %10lu\n", mt_store_type_name((enum maple_store_type)t), st.count[t]);
 }
 
+#define PROFILE_TOP_OPS 6
+
+/* The kinds of op that took the most time, heaviest first: share of the whole run and count. */
+static void print_heaviest_ops(const struct exec_profile *p, double total)
+{
+	bool shown[OP_COUNT] = { false };
+
+	printf("  heaviest ops:");
+	for (int n = 0; n < PROFILE_TOP_OPS; n++) {
+		int top = -1;
+
+		for (int k = 0; k < OP_COUNT; k++)
+			if (!shown[k] && p->op_count[k] && (top < 0 || p->op_time[k] > p->op_time[top]))
+				top = k;
+		if (top < 0)
+			break;
+		shown[top] = true;
+		printf("%s %s %.1f %% (%lu)", n ? "," : "", ops_table[top].name, 100 * p->op_time[top] / total,
+		       p->op_count[top]);
+	}
+	printf("\n");
+}
+
 static void print_profile(const struct replay *rp)
 {
 	const struct exec_profile *p = &rp->spent;
@@ -227,6 +255,7 @@ static void print_profile(const struct replay *rp)
 	printf("  maple tree %4.1f %%, oracle %4.1f %%, validation and final comparison %4.1f %%, harness %4.1f %%\n",
 	       100 * p->maple / t, 100 * p->oracle / t, 100 * p->validate / t,
 	       100 * (t - p->maple - p->oracle - p->validate) / t);
+	print_heaviest_ops(p, t);
 }
 
 static int usage(void)

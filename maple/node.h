@@ -213,12 +213,14 @@ static inline bool node_is_dead(const struct maple_node *node)
  * over them, and fetched together they cost one memory latency instead of three in a row. */
 static inline void node_prefetch(const struct maple_enode *enode)
 {
-	const char *p = (const char *)mte_to_node(enode);
+	/* Integer arithmetic: @enode may be NULL or stale (a prefetch never faults; pointer
+	 * arithmetic on NULL would be undefined). */
+	uintptr_t p = (uintptr_t)mte_to_node(enode);
 
-	__builtin_prefetch(p);
-	__builtin_prefetch(p + 64);
-	__builtin_prefetch(p + 128);
-	__builtin_prefetch(p + 192);
+	__builtin_prefetch((const void *)p);
+	__builtin_prefetch((const void *)(p + 64));
+	__builtin_prefetch((const void *)(p + 128));
+	__builtin_prefetch((const void *)(p + 192));
 }
 
 /* Publish @value into a slot (or the root pointer) that readers may be loading concurrently. */
