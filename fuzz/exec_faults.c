@@ -69,6 +69,9 @@ bool faults_run(struct exec *x, const struct op *op)
 /**
  * faults_writer_done() - after the maple side of an op: if the writer ran during it, the oracle
  * runs the same store first (unless the writer itself ran out of memory) and the results must agree.
+ * A mas_erase retried there walks again from its index alone (index = last = the index it was
+ * called with), which shows where the walk sets neither: in a tree the writer emptied or left a
+ * root entry in.
  */
 bool faults_writer_done(struct exec *x, const struct op *op)
 {
@@ -78,6 +81,8 @@ bool faults_writer_done(struct exec *x, const struct op *op)
 	if (!x->writer_fired)
 		return true;
 	x->writer_fired = false;
+	if (op->code == OP_MAS_ERASE)
+		oracle_state_set_range_keep(&x->os, x->os.index, x->os.index);
 	if (x->writer_ret == -ENOMEM)
 		return true;
 	want = oracle_store_range(&x->oracle, x->writer.arg[0], x->writer.arg[1], ops_entry_ptr(x->writer.entry));
