@@ -219,10 +219,22 @@ static void run_drain(void *ctx)
 
 static void run_free(struct threads_run *run)
 {
-	for (unsigned i = 0; i < THREADS_MAX_READERS; i++)
-		free(run->readers[i].log);
 	pthread_mutex_destroy(&run->fail_lock);
 	free(run);
+}
+
+/* Reader @i's log, kept from run to run: at 2.6 MB, each run's malloc and free of it was ASan
+ * mapping, faulting in and unmapping it again, a fifth of a reader-thread run's time. */
+static struct tread *reader_log(unsigned i)
+{
+	static struct tread *logs[THREADS_MAX_READERS];
+
+	if (!logs[i]) {
+		logs[i] = malloc(THREADS_LOG_READS * sizeof(struct tread));
+		if (!logs[i])
+			abort();
+	}
+	return logs[i];
 }
 
 int threads_run_list(const struct ops_list *in, const struct threads_options *opt, struct threads_result *res)
@@ -252,11 +264,8 @@ int threads_run_list(const struct ops_list *in, const struct threads_options *op
 	res->readers = run->nreaders;
 	run->planted_load_next = getenv("MAPLEFUZZ_PLANTED") && !strcmp(getenv("MAPLEFUZZ_PLANTED"), "reader-loads-next");
 	pthread_mutex_init(&run->fail_lock, NULL);
-	for (unsigned i = 0; i < run->nreaders; i++) {
-		run->readers[i].log = malloc(THREADS_LOG_READS * sizeof(struct tread));
-		if (!run->readers[i].log)
-			abort();
-	}
+	for (unsigned i = 0; i < run->nreaders; i++)
+		run->readers[i].log = reader_log(i);
 	fill_pool(run);
 	rc = exec_list(&list, &eopt, &res->exec);
 	mt_set_call_rcu(NULL);      /* run_stop and run_drain freed everything deferred */
