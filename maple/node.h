@@ -293,5 +293,4 @@ static inline unsigned char node_scan_slot(const struct maple_node *node, enum m
 	return slot;
 }
 
-
 #endif

@@ -78,13 +78,6 @@ static void *walk_set_leaf(struct ma_state *mas, const struct walk_level *lv, un
 	return __atomic_load_n(&((struct maple_node *)node)->slot[offset], __ATOMIC_ACQUIRE);
 }
 
-/* The read-only descent to the leaf holding @index (*@leaf, at level *@depth). */
-static bool walk_to_leaf(const struct maple_tree *mt, unsigned long index, struct walk_level *leaf,
-			 unsigned char *depth)
-{
-	return walk_descend(mt, index, NULL, leaf, depth);
-}
-
 /* The entry of the range holding @index, found as the kernel's lookup walk does: no limits, no
  * end, no state (node_scan_slot()). False when the tree is not in node mode (a lockless reader
  * may see a writer empty it or leave a root entry). */
@@ -126,7 +119,7 @@ bool walk_leaf(struct ma_state *mas, void **entry)
 	unsigned char depth;
 
 	do {
-		if (!walk_to_leaf(mas->tree, index, &leaf, &depth)) {
+		if (!walk_descend(mas->tree, index, NULL, &leaf, &depth)) {
 			mas->node = NULL;
 			mas->index = index;    /* a dead leaf read before may have moved them */
 			mas->last = last;
