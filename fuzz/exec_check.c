@@ -201,25 +201,29 @@ static bool contents_differ(struct exec *x, const struct op *op, bool want_ok, u
 }
 
 /* Compares the non-NULL ranges of both sides in order, which fixes the NULL ranges too (they are
- * the maximal gaps between them). One pass with mas_find on the tree: O(n). */
+ * the maximal gaps between them). One pass with mas_find on the tree and one Judy step per range
+ * on the oracle: O(n). */
 bool check_contents(struct exec *x, const struct op *op, struct maple_tree *mt)
 {
 	MA_STATE(mas, mt, 0, 0);
-	unsigned long n = 0, count = x->oracle.nr_ranges, first, last;
-	void *got;
+	unsigned long n = 0, count = x->oracle.nr_ranges, first = 0, last = 0, from = 0;
+	bool more = true;             /* the oracle may hold a range at or after `from` */
+	void *got, *want = NULL;
 
 	while (n <= count && (got = mas_find(&mas, ULONG_MAX)) != NULL) {
-		bool want_ok = oracle_nth_range(&x->oracle, n, &first, &last);
-		void *want = want_ok ? oracle_range(&x->oracle, first, &first, &last) : NULL;
+		bool want_ok = more && oracle_range_from(&x->oracle, from, &first, &last, &want);
 
+		more = want_ok && last != ULONG_MAX;
+		from = last + 1;
+		if (!want_ok)
+			want = NULL;
 		if ((!want_ok || want != got || mas.index != first || mas.last != last) &&
 		    contents_differ(x, op, want_ok, first, last, want, true, &mas, got))
 			return false;
 		n++;
 	}
-	if (n < count && oracle_nth_range(&x->oracle, n, &first, &last) &&
-	    contents_differ(x, op, true, first, last, oracle_range(&x->oracle, first, &first, &last), false,
-			    &mas, NULL))
+	if (n < count && more && oracle_range_from(&x->oracle, from, &first, &last, &want) &&
+	    contents_differ(x, op, true, first, last, want, false, &mas, NULL))
 		return false;
 	return true;
 }

@@ -128,6 +128,19 @@ bool oracle_nth_range(const struct oracle *o, unsigned long n, unsigned long *fi
 	return true;
 }
 
+bool oracle_range_from(const struct oracle *o, unsigned long index, unsigned long *first, unsigned long *last,
+		       void **entry)
+{
+	const struct oracle_range *r = oracle_map_from(o, index);
+
+	if (!r)
+		return false;
+	*first = r->first;
+	*last = r->last;
+	*entry = r->entry;
+	return true;
+}
+
 size_t oracle_mem_used(const struct oracle *o)
 {
 	return (size_t)JudyLMemUsed(o->judy) + o->nr_ranges * sizeof(struct oracle_range);

@@ -1489,11 +1489,13 @@ static void test_zero_entry(void **unused)
 }
 
 
-/* oracle_nth_range agrees with walking the ranges in order, and says no past the end. */
+/* oracle_nth_range and oracle_range_from agree with walking the ranges in order, and say no past
+ * the end. */
 static void test_nth_range(void **unused)
 {
 	struct oracle o;
-	unsigned long first, last, index = 0, n = 0, f2, l2;
+	unsigned long first, last, index = 0, n = 0, f2, l2, f3, l3, from = 0;
+	void *e3;
 
 	(void)unused;
 	oracle_init(&o, 0);
@@ -1508,6 +1510,13 @@ static void test_nth_range(void **unused)
 			assert_true(oracle_nth_range(&o, n, &f2, &l2));
 			assert_int_equal(f2, first);
 			assert_int_equal(l2, last);
+			assert_true(oracle_range_from(&o, from, &f3, &l3, &e3));
+			assert_int_equal(f3, first);
+			assert_int_equal(l3, last);
+			assert_ptr_equal(e3, e);
+			assert_true(oracle_range_from(&o, last, &f3, &l3, &e3));   /* from inside it */
+			assert_int_equal(f3, first);
+			from = last + 1;       /* a hole or the next range: the next range either way */
 			n++;
 		}
 		if (last == ULONG_MAX)
@@ -1516,6 +1525,8 @@ static void test_nth_range(void **unused)
 	}
 	assert_int_equal(n, 41);
 	assert_false(oracle_nth_range(&o, n, &f2, &l2));
+	oracle_erase(&o, ULONG_MAX);
+	assert_false(oracle_range_from(&o, ULONG_MAX - 2, &f3, &l3, &e3));
 	oracle_destroy(&o);
 }
 

@@ -45,6 +45,11 @@ void *oracle_range(const struct oracle *o, unsigned long index, unsigned long *f
 /* The n-th non-NULL range in index order (from 0); false if there are not that many. O(log n). */
 bool oracle_nth_range(const struct oracle *o, unsigned long n, unsigned long *first, unsigned long *last);
 
+/* The first non-NULL range ending at or after index, and its raw entry; false if there is none.
+ * One Judy step: the way to visit the non-NULL ranges in order (from = last + 1 each time). */
+bool oracle_range_from(const struct oracle *o, unsigned long index, unsigned long *first, unsigned long *last,
+		       void **entry);
+
 /* Normal API (return values as in docs/semantics.md): 0 or -EINVAL / -EEXIST; never -ENOMEM
  * (the oracle aborts if malloc or Judy fails). */
 void *oracle_load(const struct oracle *o, unsigned long index);
