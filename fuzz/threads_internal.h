@@ -52,7 +52,6 @@ struct threads_run;
 
 struct reader_thread {
 	struct threads_run *run;
-	pthread_t tid;
 	unsigned id;
 	uint64_t rng;
 	struct tread *log;
@@ -84,9 +83,13 @@ struct threads_run {
 	bool planted_load_next;
 };
 
-/* threads_reader.c */
-void *reader_main(void *arg);
+/* threads_reader.c: read until the run's stop flag is set (on a pool thread, registered with RCU) */
+void reader_run(struct reader_thread *r);
 unsigned long threads_op_of(const void *entry);   /* the op that stored a value entry, or ULONG_MAX */
+
+/* threads_pool.c: the threads the readers run on, kept from run to run */
+void threads_pool_start(struct reader_thread *readers, unsigned n);
+void threads_pool_wait(void);
 
 /* threads_check.c: judge every logged read; false (and @f filled) at the first broken rule. */
 bool threads_judge(struct threads_run *run, const struct history *h, const struct oracle *final,

@@ -6,7 +6,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <urcu/urcu-memb.h>
 
 #include <maple/maple_tree.h>
 
@@ -203,14 +202,12 @@ static void read_one(struct reader_thread *r)
 	}
 }
 
-void *reader_main(void *arg)
+void reader_run(struct reader_thread *r)
 {
-	struct reader_thread *r = arg;
 	struct threads_run *run = r->run;
 	unsigned long version = ULONG_MAX;
 	unsigned reads_here = 0;
 
-	urcu_memb_register_thread();
 	__atomic_fetch_add(&run->ready, 1, __ATOMIC_ACQ_REL);
 	while (!__atomic_load_n(&run->stop, __ATOMIC_ACQUIRE)) {
 		unsigned long now = __atomic_load_n(&run->started, __ATOMIC_RELAXED);
@@ -229,6 +226,4 @@ void *reader_main(void *arg)
 		reads_here++;
 		read_one(r);
 	}
-	urcu_memb_unregister_thread();
-	return NULL;
 }

@@ -113,9 +113,8 @@ static void run_start(void *ctx, struct maple_tree *mt)
 		r->run = run;
 		r->id = i;
 		r->rng = seed * (2 * i + 3);
-		if (pthread_create(&r->tid, NULL, reader_main, r))
-			abort();
 	}
+	threads_pool_start(run->readers, run->nreaders);
 	while (__atomic_load_n(&run->ready, __ATOMIC_ACQUIRE) < (int)run->nreaders)
 		sched_yield();         /* the readers are reading before the first write */
 }
@@ -197,10 +196,9 @@ static bool run_stop(void *ctx, const struct history *h, const struct oracle *fi
 
 	wait_final_reads(run);
 	__atomic_store_n(&run->stop, 1, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < run->nreaders; i++) {
-		pthread_join(run->readers[i].tid, NULL);
+	threads_pool_wait();
+	for (unsigned i = 0; i < run->nreaders; i++)
 		run->res->reads += run->readers[i].reads;
-	}
 	free_pending(false);        /* no reader is left to see them */
 	if (run->spot_failed)
 		spot_failure(run, f);
