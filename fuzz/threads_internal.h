@@ -67,6 +67,7 @@ struct threads_run {
 	struct maple_tree *mt;
 	unsigned long started, finished;      /* ops begun / ended by the writer (atomics) */
 	int stop, ready;                      /* atomics */
+	unsigned wake, sleepers;              /* futex word bumped at each op begin and at stop; readers asleep on it */
 	unsigned nreaders;
 	struct reader_thread readers[THREADS_MAX_READERS];
 	unsigned long pool[THREADS_POOL_MAX];
@@ -85,6 +86,8 @@ struct threads_run {
 
 /* threads_reader.c: read until the run's stop flag is set (on a pool thread, registered with RCU) */
 void reader_run(struct reader_thread *r);
+/* threads_run.c: the writer started an op or stopped the run; wake the readers waiting for it */
+void threads_wake_readers(struct threads_run *run);
 unsigned long threads_op_of(const void *entry);   /* the op that stored a value entry, or ULONG_MAX */
 
 /* threads_pool.c: the threads the readers run on, kept from run to run */

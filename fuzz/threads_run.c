@@ -1,9 +1,13 @@
 /* threads_run.c - a reader-thread run: renumber the stream's entries so that each names the op that
  * stored it, start the readers, let the executor replay the stream as the writer (publishing which
  * op began and which ended), stop the readers and have every read judged. */
+#include <limits.h>
+#include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include <urcu/urcu-memb.h>
 
 #include <maple/maple_tree.h>
@@ -119,6 +123,13 @@ static void run_start(void *ctx, struct maple_tree *mt)
 		sched_yield();         /* the readers are reading before the first write */
 }
 
+void threads_wake_readers(struct threads_run *run)
+{
+	__atomic_fetch_add(&run->wake, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&run->sleepers, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &run->wake, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
 static unsigned long elapsed_ms(const struct threads_run *run)
 {
 	struct timespec now;
@@ -137,6 +148,7 @@ static bool run_op_begin(void *ctx, unsigned long op)
 	if (run->opt->budget_ms && elapsed_ms(run) > run->opt->budget_ms)
 		return false;
 	__atomic_store_n(&run->started, op + 1, __ATOMIC_RELEASE);
+	threads_wake_readers(run);
 	return true;
 }
 
@@ -196,6 +208,7 @@ static bool run_stop(void *ctx, const struct history *h, const struct oracle *fi
 
 	wait_final_reads(run);
 	__atomic_store_n(&run->stop, 1, __ATOMIC_RELEASE);
+	threads_wake_readers(run);
 	threads_pool_wait();
 	for (unsigned i = 0; i < run->nreaders; i++)
 		run->res->reads += run->readers[i].reads;
