@@ -57,7 +57,7 @@ struct reader_thread {
 	struct tread *log;
 	size_t n;
 	unsigned long reads;
-	unsigned long done_with;    /* 1 + the last op count it made all its reads at (atomic) */
+	unsigned long done_with;    /* 1 + the last epoch it made all its reads in (atomic; threads_epoch) */
 };
 
 struct threads_run {
@@ -67,6 +67,7 @@ struct threads_run {
 	struct maple_tree *mt;
 	unsigned long started, finished;      /* ops begun / ended by the writer (atomics) */
 	int stop, ready;                      /* atomics */
+	unsigned long last_pass;              /* 1 once the writer is done: the readers read the final tree (atomic) */
 	unsigned wake, sleepers;              /* futex word bumped at each op begin and at stop; readers asleep on it */
 	unsigned nreaders;
 	struct reader_thread readers[THREADS_MAX_READERS];
@@ -88,6 +89,12 @@ struct threads_run {
 void reader_run(struct reader_thread *r);
 /* threads_run.c: the writer started an op or stopped the run; wake the readers waiting for it */
 void threads_wake_readers(struct threads_run *run);
+
+/* What the readers make their reads per: ops started, and one more for the final tree. */
+static inline unsigned long threads_epoch(const struct threads_run *run)
+{
+	return __atomic_load_n(&run->started, __ATOMIC_SEQ_CST) + __atomic_load_n(&run->last_pass, __ATOMIC_SEQ_CST);
+}
 unsigned long threads_op_of(const void *entry);   /* the op that stored a value entry, or ULONG_MAX */
 
 /* threads_pool.c: the threads the readers run on, kept from run to run */

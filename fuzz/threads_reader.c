@@ -205,7 +205,7 @@ static void read_one(struct reader_thread *r)
 	}
 }
 
-/* Done with op @version: sleep until the writer starts the next op or stops the run, instead of
+/* Done with epoch @version: sleep until the writer starts the next op or stops the run, instead of
  * spinning beside it (up to four readers and the writer share two cores). The wake word is read
  * before the check, so a wake-up between the two makes the wait return at once; the timeout only
  * bounds what a missed one could cost. */
@@ -216,8 +216,7 @@ static void wait_next_op(struct threads_run *run, unsigned long version)
 
 	__atomic_fetch_add(&run->sleepers, 1, __ATOMIC_SEQ_CST);
 	w = __atomic_load_n(&run->wake, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&run->started, __ATOMIC_SEQ_CST) == version &&
-	    !__atomic_load_n(&run->stop, __ATOMIC_SEQ_CST))
+	if (threads_epoch(run) == version && !__atomic_load_n(&run->stop, __ATOMIC_SEQ_CST))
 		syscall(SYS_futex, &run->wake, FUTEX_WAIT_PRIVATE, w, &bound, NULL, 0);
 	__atomic_fetch_sub(&run->sleepers, 1, __ATOMIC_SEQ_CST);
 }
@@ -230,7 +229,7 @@ void reader_run(struct reader_thread *r)
 
 	__atomic_fetch_add(&run->ready, 1, __ATOMIC_ACQ_REL);
 	while (!__atomic_load_n(&run->stop, __ATOMIC_ACQUIRE)) {
-		unsigned long now = __atomic_load_n(&run->started, __ATOMIC_RELAXED);
+		unsigned long now = threads_epoch(run);
 
 		/* More reads of a tree no op is changing find nothing new: wait for the next op. */
 		if (now != version) {

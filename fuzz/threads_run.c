@@ -193,8 +193,11 @@ static void report_read_failure(const struct threads_run *run, const struct exec
  * they have read much), within a bound. */
 static void wait_final_reads(struct threads_run *run)
 {
-	unsigned long version = __atomic_load_n(&run->started, __ATOMIC_RELAXED) + 1;
-	unsigned long until = elapsed_ms(run) + THREADS_FINAL_WAIT_MS;
+	unsigned long version, until = elapsed_ms(run) + THREADS_FINAL_WAIT_MS;
+
+	__atomic_store_n(&run->last_pass, 1, __ATOMIC_SEQ_CST);
+	threads_wake_readers(run);
+	version = threads_epoch(run) + 1;
 
 	for (unsigned i = 0; i < run->nreaders; i++)
 		while (__atomic_load_n(&run->readers[i].done_with, __ATOMIC_ACQUIRE) != version &&
