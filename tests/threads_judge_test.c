@@ -52,19 +52,26 @@ static void world_free(struct world *w)
 	hist_free(&w->h);
 }
 
-/* Judge the one read @t: "" when it passes, else the failure's check. */
-static const char *judge_one(const struct tread *t, char *check)
+/* Judge the one read @t: true when it passes, else false with @f the failure. */
+static bool judge_read_alone(const struct tread *t, struct exec_failure *f)
 {
 	struct world w;
-	struct exec_failure f;
 	bool ok;
 
 	world_init(&w);
 	w.log[0] = *t;
 	w.run.readers[0].n = 1;
-	ok = threads_judge(&w.run, &w.h, &w.o, &f);
-	strcpy(check, ok ? "" : f.check);
+	ok = threads_judge(&w.run, &w.h, &w.o, f);
 	world_free(&w);
+	return ok;
+}
+
+/* Judge the one read @t: "" when it passes, else the failure's check. */
+static const char *judge_one(const struct tread *t, char *check)
+{
+	struct exec_failure f;
+
+	strcpy(check, judge_read_alone(t, &f) ? "" : f.check);
 	return check;
 }
 
@@ -113,6 +120,25 @@ static void test_walk_range_exact_between_ops(void **state)
 	assert_string_equal(judge_one(&t, c), "");
 	t.last = 18;
 	assert_string_equal(judge_one(&t, c), "exact");
+}
+
+/* A read no write overlapped that differs from the model is told what the model answers. */
+static void test_exact_failure_says_the_answer(void **state)
+{
+	struct exec_failure f;
+	struct tread t = read_of(TREAD_WALK, 1, 1, 12, 10, 18, A);
+
+	(void)state;
+	assert_false(judge_read_alone(&t, &f));
+	assert_string_equal(f.expected, "v512 [10, 19]");
+	t = read_of(TREAD_LOAD, 1, 1, 16, 16, 16, B);
+	assert_false(judge_read_alone(&t, &f));
+	assert_string_equal(f.expected, "v512");
+	t = read_of(TREAD_FIND, 2, 2, 31, 0, 0, A);    /* nothing is stored past 30 */
+	t.start = 31;
+	t.bound = ULONG_MAX;
+	assert_false(judge_read_alone(&t, &f));
+	assert_string_equal(f.expected, "nothing more");
 }
 
 static void test_walk_untouched_indices_hold_the_entry(void **state)
@@ -207,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_load_between_ops_is_exact),
 		cmocka_unit_test(test_load_during_a_write_sees_old_or_new),
 		cmocka_unit_test(test_walk_range_exact_between_ops),
+		cmocka_unit_test(test_exact_failure_says_the_answer),
 		cmocka_unit_test(test_walk_untouched_indices_hold_the_entry),
 		cmocka_unit_test(test_iteration_steps),
 		cmocka_unit_test(test_next_and_prev_steps),
