@@ -68,7 +68,7 @@ struct threads_run {
 	unsigned long started, finished;      /* ops begun / ended by the writer (atomics) */
 	int stop, ready;                      /* atomics */
 	unsigned long last_pass;              /* 1 once the writer is done: the readers read the final tree (atomic) */
-	unsigned wake, sleepers;              /* futex word bumped at each op begin and at stop; readers asleep on it */
+	unsigned wake, sleepers;              /* futex word bumped at each op begin and at stop; readers asleep on it (atomics) */
 	unsigned nreaders;
 	struct reader_thread readers[THREADS_MAX_READERS];
 	unsigned long pool[THREADS_POOL_MAX];
@@ -87,6 +87,8 @@ struct threads_run {
 
 /* threads_reader.c: read until the run's stop flag is set (on a pool thread, registered with RCU) */
 void reader_run(struct reader_thread *r);
+unsigned long threads_op_of(const void *entry);   /* the op that stored a value entry, or ULONG_MAX */
+
 /* threads_run.c: the writer started an op or stopped the run; wake the readers waiting for it */
 void threads_wake_readers(struct threads_run *run);
 
@@ -95,7 +97,6 @@ static inline unsigned long threads_epoch(const struct threads_run *run)
 {
 	return __atomic_load_n(&run->started, __ATOMIC_SEQ_CST) + __atomic_load_n(&run->last_pass, __ATOMIC_SEQ_CST);
 }
-unsigned long threads_op_of(const void *entry);   /* the op that stored a value entry, or ULONG_MAX */
 
 /* threads_pool.c: the threads the readers run on, kept from run to run */
 void threads_pool_start(struct reader_thread *readers, unsigned n);

@@ -4,11 +4,11 @@
  * window. Every read is checked on the spot for an entry no op could have stored; the rest is
  * judged afterwards (threads_check.c). Never writes the tree. */
 #include <linux/futex.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include <stdio.h>
-#include <string.h>
 
 #include <maple/maple_tree.h>
 
