@@ -66,6 +66,20 @@ static bool judge_read_alone(const struct tread *t, struct exec_failure *f)
 	return ok;
 }
 
+/* Judge the @n reads @t (n <= 4) of one reader together: true when all pass, else false with @f. */
+static bool judge_reads(const struct tread *t, size_t n, struct exec_failure *f)
+{
+	struct world w;
+	bool ok;
+
+	world_init(&w);
+	memcpy(w.log, t, n * sizeof(*t));
+	w.run.readers[0].n = n;
+	ok = threads_judge(&w.run, &w.h, &w.o, f);
+	world_free(&w);
+	return ok;
+}
+
 /* Judge the one read @t: "" when it passes, else the failure's check. */
 static const char *judge_one(const struct tread *t, char *check)
 {
@@ -175,6 +189,39 @@ static void test_iteration_steps(void **state)
 	assert_string_equal(judge_one(&t, c), "exact");
 }
 
+/* Steps of one iteration judged in one run (the judge carries the model's iteration on from step
+ * to step): every step is still held to its own exact answer, also with another iteration of the
+ * same reader judged in between. After op 1: A [10, 14], B [15, 30], then nothing. */
+static void test_iteration_steps_judged_together(void **state)
+{
+	struct exec_failure f;
+	struct tread t[4] = {
+		{ .kind = TREAD_FIND, .f0 = 2, .s1 = 2, .chain_f0 = 2, .start = 0, .index = 0,
+		  .bound = ULONG_MAX, .step = 0, .first = 10, .last = 14, .entry = A },
+		{ .kind = TREAD_FIND, .f0 = 2, .s1 = 2, .chain_f0 = 2, .start = 0, .index = 15,
+		  .bound = ULONG_MAX, .step = 1, .first = 15, .last = 30, .entry = B },
+		{ .kind = TREAD_FIND, .f0 = 2, .s1 = 2, .chain_f0 = 2, .start = 20, .index = 20,
+		  .bound = ULONG_MAX, .step = 0, .first = 15, .last = 30, .entry = B },
+		{ .kind = TREAD_FIND, .f0 = 2, .s1 = 2, .chain_f0 = 2, .start = 0, .index = 31,
+		  .bound = ULONG_MAX, .step = 2, .end = true },
+	};
+
+	(void)state;
+	assert_true(judge_reads(t, 4, &f));
+	t[3].end = false;                /* a third range from 0 that does not exist */
+	t[3].first = 31;
+	t[3].last = 40;
+	t[3].entry = B;
+	assert_false(judge_reads(t, 4, &f));
+	assert_string_equal(f.check, "exact");
+	assert_string_equal(f.expected, "nothing more");
+	t[3] = (struct tread){ .kind = TREAD_FIND, .f0 = 2, .s1 = 2, .chain_f0 = 2, .start = 0,
+			       .index = 31, .bound = ULONG_MAX, .step = 2, .end = true };
+	t[1].last = 29;                  /* a wrong middle step fails though step 0 passed */
+	assert_false(judge_reads(t, 4, &f));
+	assert_string_equal(f.expected, "v1024 [15, 30]");
+}
+
 static void test_next_and_prev_steps(void **state)
 {
 	char c[48];
@@ -236,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_exact_failure_says_the_answer),
 		cmocka_unit_test(test_walk_untouched_indices_hold_the_entry),
 		cmocka_unit_test(test_iteration_steps),
+		cmocka_unit_test(test_iteration_steps_judged_together),
 		cmocka_unit_test(test_next_and_prev_steps),
 		cmocka_unit_test(test_history_must_rebuild_the_oracle),
 		cmocka_unit_test(test_reads_are_counted),
