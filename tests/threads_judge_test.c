@@ -52,20 +52,6 @@ static void world_free(struct world *w)
 	hist_free(&w->h);
 }
 
-/* Judge the one read @t: true when it passes, else false with @f the failure. */
-static bool judge_read_alone(const struct tread *t, struct exec_failure *f)
-{
-	struct world w;
-	bool ok;
-
-	world_init(&w);
-	w.log[0] = *t;
-	w.run.readers[0].n = 1;
-	ok = threads_judge(&w.run, &w.h, &w.o, f);
-	world_free(&w);
-	return ok;
-}
-
 /* Judge the @n reads @t (n <= 4) of one reader together: true when all pass, else false with @f. */
 static bool judge_reads(const struct tread *t, size_t n, struct exec_failure *f)
 {
@@ -78,6 +64,11 @@ static bool judge_reads(const struct tread *t, size_t n, struct exec_failure *f)
 	ok = threads_judge(&w.run, &w.h, &w.o, f);
 	world_free(&w);
 	return ok;
+}
+
+static bool judge_read_alone(const struct tread *t, struct exec_failure *f)
+{
+	return judge_reads(t, 1, f);
 }
 
 /* Judge the one read @t: "" when it passes, else the failure's check. */
