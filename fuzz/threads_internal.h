@@ -89,7 +89,9 @@ struct threads_run {
 void reader_run(struct reader_thread *r);
 unsigned long threads_op_of(const void *entry);   /* the op that stored a value entry, or ULONG_MAX */
 
-/* threads_run.c: the writer started an op or stopped the run; wake the readers waiting for it */
+/* threads_run.c: a reader done with epoch @version sleeps until the writer moves on; the writer
+ * wakes the readers waiting when it starts an op or stops the run */
+void threads_wait_next_op(struct threads_run *run, unsigned long version);
 void threads_wake_readers(struct threads_run *run);
 
 /* What the readers make their reads per: ops started, and one more for the final tree. */

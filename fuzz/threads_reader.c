@@ -3,12 +3,8 @@
  * at an index the stream uses, runs it inside an RCU read section, and logs what it saw with its
  * window. Every read is checked on the spot for an entry no op could have stored; the rest is
  * judged afterwards (threads_check.c). Never writes the tree. */
-#include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <maple/maple_tree.h>
 
@@ -205,22 +201,6 @@ static void read_one(struct reader_thread *r)
 	}
 }
 
-/* Done with epoch @version: sleep until the writer starts the next op or stops the run, instead of
- * spinning beside it (up to four readers and the writer share two cores). The wake word is read
- * before the check, so a wake-up between the two makes the wait return at once; the timeout only
- * bounds what a missed one could cost. */
-static void wait_next_op(struct threads_run *run, unsigned long version)
-{
-	static const struct timespec bound = { 0, 10 * 1000 * 1000 };
-	unsigned w;
-
-	__atomic_fetch_add(&run->sleepers, 1, __ATOMIC_SEQ_CST);
-	w = __atomic_load_n(&run->wake, __ATOMIC_SEQ_CST);
-	if (threads_epoch(run) == version && !__atomic_load_n(&run->stop, __ATOMIC_SEQ_CST))
-		syscall(SYS_futex, &run->wake, FUTEX_WAIT_PRIVATE, w, &bound, NULL, 0);
-	__atomic_fetch_sub(&run->sleepers, 1, __ATOMIC_SEQ_CST);
-}
-
 void reader_run(struct reader_thread *r)
 {
 	struct threads_run *run = r->run;
@@ -238,7 +218,7 @@ void reader_run(struct reader_thread *r)
 		}
 		if (reads_here >= THREADS_READS_PER_OP) {
 			__atomic_store_n(&r->done_with, version + 1, __ATOMIC_RELEASE);
-			wait_next_op(run, version);
+			threads_wait_next_op(run, version);
 			continue;
 		}
 		reads_here++;

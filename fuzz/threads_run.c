@@ -123,6 +123,24 @@ static void run_start(void *ctx, struct maple_tree *mt)
 		sched_yield();         /* the readers are reading before the first write */
 }
 
+/* ---- the readers' sleep between ops: a futex word the writer bumps ---- */
+
+/* Done with epoch @version: sleep until the writer starts the next op or stops the run, instead of
+ * spinning beside it (up to four readers and the writer share two cores). The wake word is read
+ * before the check, so a wake-up between the two makes the wait return at once; the timeout only
+ * bounds what a missed one could cost. */
+void threads_wait_next_op(struct threads_run *run, unsigned long version)
+{
+	static const struct timespec bound = { 0, 10 * 1000 * 1000 };
+	unsigned w;
+
+	__atomic_fetch_add(&run->sleepers, 1, __ATOMIC_SEQ_CST);
+	w = __atomic_load_n(&run->wake, __ATOMIC_SEQ_CST);
+	if (threads_epoch(run) == version && !__atomic_load_n(&run->stop, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &run->wake, FUTEX_WAIT_PRIVATE, w, &bound, NULL, 0);
+	__atomic_fetch_sub(&run->sleepers, 1, __ATOMIC_SEQ_CST);
+}
+
 void threads_wake_readers(struct threads_run *run)
 {
 	__atomic_fetch_add(&run->wake, 1, __ATOMIC_SEQ_CST);
