@@ -2,6 +2,11 @@
  * to its neighbour by ascending through parent pointers and descending along the near edge.
  * Never writes a node; only the maple state changes. */
 #include "internal.h"
+#include "scan.h"
+
+/* The slot scan a walk uses: node_scan_slot(), or its vector twin (scan.h). Each walk below is
+ * written once, inlined with the scan as a constant, and compiled for each. */
+typedef unsigned char scan_fn(const struct maple_node *node, enum maple_type type, unsigned long index);
 
 /*
  * The descent from the root to the leaf holding @index. With @path, each level's node, limits, end
@@ -13,7 +18,7 @@
  */
 static inline __attribute__((always_inline)) bool
 walk_descend(const struct maple_tree *mt, unsigned long index, struct walk_path *path,
-	     struct walk_level *leaf, unsigned char *depth)
+	     struct walk_level *leaf, unsigned char *depth, scan_fn *scan)
 {
 	struct walk_level cur;
 	unsigned char d;
@@ -29,7 +34,7 @@ restart:
 		const struct maple_node *node = mte_to_node(cur.enode);
 		enum maple_type type = mte_type(cur.enode);
 
-		cur.slot = node_scan_slot(node, type, index);
+		cur.slot = scan(node, type, index);
 		if (path || mte_is_leaf(cur.enode))
 			cur.end = ma_data_end(node, type, cur.max);   /* a reader needs only the leaf's */
 		if (path)
@@ -50,12 +55,13 @@ restart:
 }
 
 /* Record the path from the root to the leaf holding @index (walk_descend()). */
-bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
+static inline __attribute__((always_inline)) bool
+walk_path_down_with(const struct maple_tree *mt, unsigned long index, struct walk_path *path, scan_fn *scan)
 {
 	struct walk_level leaf;
 	unsigned char depth;
 
-	if (!walk_descend(mt, index, path, &leaf, &depth))
+	if (!walk_descend(mt, index, path, &leaf, &depth, scan))
 		return false;
 	path->height = (unsigned char)(depth + 1);
 	return true;
@@ -81,7 +87,8 @@ static void *walk_set_leaf(struct ma_state *mas, const struct walk_level *lv, un
 /* The entry of the range holding @index, found as the kernel's lookup walk does: no limits, no
  * end, no state (node_scan_slot()). False when the tree is not in node mode (a lockless reader
  * may see a writer empty it or leave a root entry). */
-bool walk_lookup(const struct maple_tree *mt, unsigned long index, void **entry)
+static inline __attribute__((always_inline)) bool
+walk_lookup_with(const struct maple_tree *mt, unsigned long index, void **entry, scan_fn *scan)
 {
 	struct maple_enode *enode;
 	void *root;
@@ -94,7 +101,7 @@ restart:
 	for (;;) {
 		const struct maple_node *node = mte_to_node(enode);
 		enum maple_type type = mte_type(enode);
-		unsigned char slot = node_scan_slot(node, type, index);
+		unsigned char slot = scan(node, type, index);
 		void *next;
 
 		next = __atomic_load_n(&node_slots(node, type)[slot], __ATOMIC_ACQUIRE);
@@ -112,14 +119,15 @@ restart:
 /* Descend to the leaf holding mas->index; the state describes that range and *@entry is its entry.
  * The status is left alone. False, with mas->node NULL and index/last kept, when the tree is no
  * longer in node mode (RCU readers only). */
-bool walk_leaf(struct ma_state *mas, void **entry)
+static inline __attribute__((always_inline)) bool
+walk_leaf_with(struct ma_state *mas, void **entry, scan_fn *scan)
 {
 	struct walk_level leaf;
 	unsigned long index = mas->index, last = mas->last;
 	unsigned char depth;
 
 	do {
-		if (!walk_descend(mas->tree, index, NULL, &leaf, &depth)) {
+		if (!walk_descend(mas->tree, index, NULL, &leaf, &depth, scan)) {
 			mas->node = NULL;
 			mas->index = index;    /* a dead leaf read before may have moved them */
 			mas->last = last;
@@ -128,6 +136,52 @@ bool walk_leaf(struct ma_state *mas, void **entry)
 		*entry = walk_set_leaf(mas, &leaf, depth, leaf.slot);
 	} while (node_is_dead(mte_to_node(leaf.enode)));   /* RCU: replaced while we read it */
 	return true;
+}
+
+#if SCAN_HAVE_AVX512
+static SCAN_AVX512_TARGET __attribute__((noinline)) bool
+walk_path_down_avx512(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
+{
+	return walk_path_down_with(mt, index, path, node_scan_slot_avx512);
+}
+
+static SCAN_AVX512_TARGET __attribute__((noinline)) bool
+walk_lookup_avx512(const struct maple_tree *mt, unsigned long index, void **entry)
+{
+	return walk_lookup_with(mt, index, entry, node_scan_slot_avx512);
+}
+
+static SCAN_AVX512_TARGET __attribute__((noinline)) bool walk_leaf_avx512(struct ma_state *mas, void **entry)
+{
+	return walk_leaf_with(mas, entry, node_scan_slot_avx512);
+}
+#endif
+
+bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
+{
+#if SCAN_HAVE_AVX512
+	if (scan_use_avx512)
+		return walk_path_down_avx512(mt, index, path);
+#endif
+	return walk_path_down_with(mt, index, path, node_scan_slot);
+}
+
+bool walk_lookup(const struct maple_tree *mt, unsigned long index, void **entry)
+{
+#if SCAN_HAVE_AVX512
+	if (scan_use_avx512)
+		return walk_lookup_avx512(mt, index, entry);
+#endif
+	return walk_lookup_with(mt, index, entry, node_scan_slot);
+}
+
+bool walk_leaf(struct ma_state *mas, void **entry)
+{
+#if SCAN_HAVE_AVX512
+	if (scan_use_avx512)
+		return walk_leaf_avx512(mas, entry);
+#endif
+	return walk_leaf_with(mas, entry, node_scan_slot);
 }
 
 /* One step up from @node: its parent and the slot it sits in. */

@@ -1,0 +1,60 @@
+/* scan.h - the slot scan of a read walk in one vector compare, for CPUs with AVX-512F.
+ *
+ * Same answer as node_scan_slot() for every node a walk may meet: the pivots up to the end are
+ * ascending, the pivot at the end is at or above the index, the ones after it are zero. So the
+ * slot is the number of pivots below the index that are not such a trailing zero (pivot 0 alone
+ * may be a real zero: the range [0, 0]). Why it is faster: the early-exit scan mispredicts where
+ * it stops at nearly every level of a random walk, and each mispredict throws away the work the CPU
+ * had begun on the next walk; without a data-dependent branch, consecutive walks of a loop overlap
+ * their cache misses (1M random walks: about a fifth less time on this machine kind).
+ *
+ * The pivots are read with one plain vector load, not element by element as relaxed atomics: each
+ * pivot is an aligned quadword, which x86 loads whole within a wider load. ThreadSanitizer cannot
+ * see that, so TSan builds keep the scalar scan (SCAN_HAVE_AVX512 0).
+ */
+#ifndef MAPLE_SCAN_H
+#define MAPLE_SCAN_H
+
+#include "node.h"
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SCAN_UNDER_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define SCAN_UNDER_TSAN 1
+#endif
+
+#if defined(__x86_64__) && !defined(SCAN_UNDER_TSAN)
+#define SCAN_HAVE_AVX512 1
+#include <immintrin.h>
+#else
+#define SCAN_HAVE_AVX512 0
+#endif
+
+/* True when walks use the vector scan: the CPU has AVX-512F and MAPLE_SCAN=scalar is not set in the
+ * environment (tests run both). Decided once, before main. */
+extern bool scan_use_avx512;
+
+#if SCAN_HAVE_AVX512
+#define SCAN_AVX512_TARGET __attribute__((target("avx512f,popcnt")))
+
+static inline __attribute__((always_inline)) SCAN_AVX512_TARGET unsigned char
+node_scan_slot_avx512(const struct maple_node *node, enum maple_type type, unsigned long index)
+{
+	__m512i want = _mm512_set1_epi64((long long)index);
+	/* pivots 0-7, then the rest (7 in range nodes, 1 in arange_64 ones): never past the pivots */
+	__mmask8 rest = (__mmask8)((1u << (type_pivots(type) - 8)) - 1);
+	__m512i low = _mm512_loadu_si512((const void *)&node->pivot[0]);
+	__m512i high = _mm512_maskz_loadu_epi64(rest, (const void *)&node->pivot[8]);
+	__mmask8 low_real = (__mmask8)(_mm512_test_epi64_mask(low, low) | 1);
+	__mmask8 high_real = _mm512_test_epi64_mask(high, high);
+	unsigned int below = _mm512_mask_cmplt_epu64_mask(low_real, low, want) |
+			     (unsigned int)_mm512_mask_cmplt_epu64_mask(high_real, high, want) << 8;
+
+	return (unsigned char)__builtin_popcount(below);
+}
+#endif
+
+#endif

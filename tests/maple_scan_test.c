@@ -1,0 +1,164 @@
+/* maple_scan_test.c - the read walks' vector slot scan (maple/scan.h) gives the scalar scan's
+ * answer on every node shape a walk can meet, and the choice between them follows the CPU and
+ * MAPLE_SCAN. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../maple/scan.h"
+
+#if SCAN_HAVE_AVX512
+static SCAN_AVX512_TARGET unsigned char vector_scan(const struct maple_node *node, enum maple_type type,
+						    unsigned long index)
+{
+	return node_scan_slot_avx512(node, type, index);
+}
+#endif
+
+static bool cpu_has_avx512(void)
+{
+#if SCAN_HAVE_AVX512
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f");
+#else
+	return false;
+#endif
+}
+
+static unsigned long next_random(unsigned long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A node of @type covering [min, max] with data up to @end: ascending pivots, the pivot at the end
+ * the max (when there is one), zeros after it. Everything past the pivots is set to 1, which a
+ * scan reading beyond them would count as a pivot below almost any index. */
+static struct maple_node *make_node(enum maple_type type, unsigned char end, unsigned long min,
+				    unsigned long max, unsigned long *seed)
+{
+	struct maple_node *node = aligned_alloc(MAPLE_NODE_SIZE, MAPLE_NODE_SIZE);
+	unsigned char pivots = type_pivots(type);
+	unsigned long at = min;
+
+	assert_non_null(node);
+	memset(node, 1, sizeof(*node));
+	for (unsigned char i = 0; i < pivots; i++)
+		node->pivot[i] = 0;
+	for (unsigned char i = 0; i < end && i < pivots; i++) {
+		/* room for the slots still to come, each at least one index wide */
+		unsigned long room = max - at - (unsigned long)(end - i);
+
+		at += room ? next_random(seed) % (room < 64 ? room : 64) : 0;
+		node->pivot[i] = at++;
+	}
+	if (end < pivots)
+		node->pivot[end] = max;
+	return node;
+}
+
+/* The scalar scan's answer at indices around every boundary of @node, and the vector scan's. */
+static void assert_scans_agree(const struct maple_node *node, enum maple_type type, unsigned long min,
+			       unsigned long max)
+{
+	unsigned char pivots = type_pivots(type);
+	unsigned long probe[3 * MAPLE_RANGE64_PIVOTS + 2];
+	unsigned int n = 0;
+
+	probe[n++] = min;
+	probe[n++] = max;
+	for (unsigned char i = 0; i < pivots && (i == 0 || node->pivot[i]); i++) {
+		unsigned long p = node->pivot[i];
+
+		if (p > min)
+			probe[n++] = p - 1;
+		probe[n++] = p;
+		if (p < max)
+			probe[n++] = p + 1;
+	}
+	for (unsigned int k = 0; k < n; k++) {
+		unsigned char want = node_scan_slot(node, type, probe[k]);
+
+		assert_true(want <= pivots);
+#if SCAN_HAVE_AVX512
+		assert_int_equal(vector_scan(node, type, probe[k]), want);
+#endif
+	}
+}
+
+static void test_vector_scan_matches_scalar(void **state)
+{
+	static const enum maple_type types[] = { maple_leaf_64, maple_range_64, maple_arange_64 };
+	static const unsigned long limits[][2] = {
+		{ 0, 1000 }, { 0, ULONG_MAX }, { 5, 40 }, { ULONG_MAX - 500, ULONG_MAX }, { 1UL << 40, (1UL << 40) + 4096 },
+	};
+	unsigned long seed = 0x9e3779b97f4a7c15UL;
+
+	(void)state;
+	if (!cpu_has_avx512())
+		skip();     /* nothing to compare against on this CPU; the next test checks the choice */
+	for (unsigned int t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		for (unsigned int l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+			for (unsigned char end = 0; end <= type_pivots(types[t]); end++) {
+				for (int round = 0; round < 20; round++) {
+					struct maple_node *node = make_node(types[t], end, limits[l][0],
+									    limits[l][1], &seed);
+
+					assert_scans_agree(node, types[t], limits[l][0], limits[l][1]);
+					free(node);
+				}
+			}
+		}
+	}
+}
+
+/* Slot 0 may end at index 0 (the range [0, 0]): its zero pivot is real, the ones after the end are
+ * not. */
+static void test_zero_first_pivot(void **state)
+{
+	struct maple_node *node = aligned_alloc(MAPLE_NODE_SIZE, MAPLE_NODE_SIZE);
+
+	(void)state;
+	if (!cpu_has_avx512())
+		skip();
+	assert_non_null(node);
+	memset(node, 1, sizeof(*node));
+	memset(node->pivot, 0, sizeof(node->pivot));
+	node->pivot[1] = 7;
+	node->pivot[2] = 100;            /* the end: the node's max */
+	assert_scans_agree(node, maple_range_64, 0, 100);
+#if SCAN_HAVE_AVX512
+	assert_int_equal(vector_scan(node, maple_range_64, 0), 0);
+	assert_int_equal(vector_scan(node, maple_range_64, 1), 1);
+	assert_int_equal(vector_scan(node, maple_range_64, 8), 2);
+	assert_int_equal(vector_scan(node, maple_range_64, 100), 2);
+#endif
+	free(node);
+}
+
+static void test_choice_follows_cpu_and_environment(void **state)
+{
+	const char *want = getenv("MAPLE_SCAN");
+	bool scalar = want && strcmp(want, "scalar") == 0;
+
+	(void)state;
+	assert_int_equal(scan_use_avx512, cpu_has_avx512() && !scalar);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vector_scan_matches_scalar),
+		cmocka_unit_test(test_zero_first_pivot),
+		cmocka_unit_test(test_choice_follows_cpu_and_environment),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
