@@ -1,4 +1,4 @@
-/* scan.h - the slot scan of a read walk in one vector compare, for CPUs with AVX-512F.
+/* scan.h - the slot scan of a walk in vector compares, for CPUs with AVX-512F or AVX2.
  *
  * Same answer as node_scan_slot() for every node a walk may meet: the pivots up to the end are
  * ascending, the pivot at the end is at or above the index, the ones after it are zero. So the
@@ -10,10 +10,12 @@
  *
  * The pivots are read with one plain vector load, not element by element as relaxed atomics: each
  * pivot is an aligned quadword, which x86 loads whole within a wider load. ThreadSanitizer cannot
- * see that, so TSan builds keep the scalar scan (SCAN_HAVE_AVX512 0).
+ * see that, so TSan builds keep the scalar scan (SCAN_HAVE_VECTOR 0).
  */
 #ifndef MAPLE_SCAN_H
 #define MAPLE_SCAN_H
+
+#include <limits.h>
 
 #include "node.h"
 
@@ -27,18 +29,22 @@
 #endif
 
 #if defined(__x86_64__) && !defined(SCAN_UNDER_TSAN)
-#define SCAN_HAVE_AVX512 1
+#define SCAN_HAVE_VECTOR 1
 #include <immintrin.h>
 #else
-#define SCAN_HAVE_AVX512 0
+#define SCAN_HAVE_VECTOR 0
 #endif
 
-/* True when walks use the vector scan: the CPU has AVX-512F and MAPLE_SCAN=scalar is not set in the
- * environment (tests run both). Decided once, before main. */
-extern bool scan_use_avx512;
+/* The scan the walks use: the widest the CPU has, unless MAPLE_SCAN (scalar, avx2, avx512) in the
+ * environment asks for a narrower one (tests run each). Decided once, before main. */
+enum scan_kind { SCAN_SCALAR, SCAN_AVX2, SCAN_AVX512 };
+extern enum scan_kind scan_choice;
+/* The widest scan this CPU can run (SCAN_SCALAR where the vector scans are not built). */
+enum scan_kind scan_best(void);
 
-#if SCAN_HAVE_AVX512
+#if SCAN_HAVE_VECTOR
 #define SCAN_AVX512_TARGET __attribute__((target("avx512f,popcnt")))
+#define SCAN_AVX2_TARGET __attribute__((target("avx2,popcnt")))
 
 static inline __attribute__((always_inline)) SCAN_AVX512_TARGET unsigned char
 node_scan_slot_avx512(const struct maple_node *node, enum maple_type type, unsigned long index)
@@ -54,6 +60,28 @@ node_scan_slot_avx512(const struct maple_node *node, enum maple_type type, unsig
 			     (unsigned int)_mm512_mask_cmplt_epu64_mask(high_real, high, want) << 8;
 
 	return (unsigned char)__builtin_popcount(below);
+}
+
+/* The same with four 4-pivot compares. AVX2 compares signed only, so both sides have their top bit
+ * flipped; the 16 quadwords read start at pivot 0 and stay inside the node, and the lanes past the
+ * type's pivots are dropped. */
+static inline __attribute__((always_inline)) SCAN_AVX2_TARGET unsigned char
+node_scan_slot_avx2(const struct maple_node *node, enum maple_type type, unsigned long index)
+{
+	const __m256i flip = _mm256_set1_epi64x(LLONG_MIN), zero = _mm256_setzero_si256();
+	__m256i want = _mm256_xor_si256(_mm256_set1_epi64x((long long)index), flip);
+	unsigned int below = 0;
+
+	for (unsigned int q = 0; q < 4; q++) {
+		__m256i pivots = _mm256_loadu_si256((const __m256i *)(const void *)&node->pivot[4 * q]);
+		__m256i lt = _mm256_cmpgt_epi64(want, _mm256_xor_si256(pivots, flip));
+		__m256i real_lt = _mm256_andnot_si256(_mm256_cmpeq_epi64(pivots, zero), lt);
+
+		below |= (unsigned int)_mm256_movemask_pd(_mm256_castsi256_pd(real_lt)) << (4 * q);
+	}
+	/* pivot 0 counts even when zero (the range [0, 0]); nothing past the type's pivots counts */
+	below = (below & ~1u) | (node_read_once(node->pivot[0]) < index);
+	return (unsigned char)__builtin_popcount(below & ((1u << type_pivots(type)) - 1));
 }
 #endif
 

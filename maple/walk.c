@@ -138,49 +138,51 @@ walk_leaf_with(struct ma_state *mas, void **entry, scan_fn *scan)
 	return true;
 }
 
-#if SCAN_HAVE_AVX512
-static SCAN_AVX512_TARGET __attribute__((noinline)) bool
-walk_path_down_avx512(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
-{
-	return walk_path_down_with(mt, index, path, node_scan_slot_avx512);
-}
-
-static SCAN_AVX512_TARGET __attribute__((noinline)) bool
-walk_lookup_avx512(const struct maple_tree *mt, unsigned long index, void **entry)
-{
-	return walk_lookup_with(mt, index, entry, node_scan_slot_avx512);
-}
-
-static SCAN_AVX512_TARGET __attribute__((noinline)) bool walk_leaf_avx512(struct ma_state *mas, void **entry)
-{
-	return walk_leaf_with(mas, entry, node_scan_slot_avx512);
-}
+/* Each walk compiled for each vector scan, and the choice between them (scan_choice). */
+#if SCAN_HAVE_VECTOR
+#define WALKS_FOR(kind, target, scan)                                                            \
+	static target __attribute__((noinline)) bool                                             \
+	walk_path_down_##kind(const struct maple_tree *mt, unsigned long index, struct walk_path *path) \
+	{                                                                                        \
+		return walk_path_down_with(mt, index, path, scan);                               \
+	}                                                                                        \
+	static target __attribute__((noinline)) bool                                             \
+	walk_lookup_##kind(const struct maple_tree *mt, unsigned long index, void **entry)        \
+	{                                                                                        \
+		return walk_lookup_with(mt, index, entry, scan);                                 \
+	}                                                                                        \
+	static target __attribute__((noinline)) bool walk_leaf_##kind(struct ma_state *mas, void **entry) \
+	{                                                                                        \
+		return walk_leaf_with(mas, entry, scan);                                         \
+	}
+WALKS_FOR(avx512, SCAN_AVX512_TARGET, node_scan_slot_avx512)
+WALKS_FOR(avx2, SCAN_AVX2_TARGET, node_scan_slot_avx2)
+#define WALK_DISPATCH(walk, ...)                                   \
+	do {                                                       \
+		if (scan_choice == SCAN_AVX512)                    \
+			return walk##_avx512(__VA_ARGS__);         \
+		if (scan_choice == SCAN_AVX2)                      \
+			return walk##_avx2(__VA_ARGS__);           \
+	} while (0)
+#else
+#define WALK_DISPATCH(walk, ...) do { } while (0)
 #endif
 
 bool walk_path_down(const struct maple_tree *mt, unsigned long index, struct walk_path *path)
 {
-#if SCAN_HAVE_AVX512
-	if (scan_use_avx512)
-		return walk_path_down_avx512(mt, index, path);
-#endif
+	WALK_DISPATCH(walk_path_down, mt, index, path);
 	return walk_path_down_with(mt, index, path, node_scan_slot);
 }
 
 bool walk_lookup(const struct maple_tree *mt, unsigned long index, void **entry)
 {
-#if SCAN_HAVE_AVX512
-	if (scan_use_avx512)
-		return walk_lookup_avx512(mt, index, entry);
-#endif
+	WALK_DISPATCH(walk_lookup, mt, index, entry);
 	return walk_lookup_with(mt, index, entry, node_scan_slot);
 }
 
 bool walk_leaf(struct ma_state *mas, void **entry)
 {
-#if SCAN_HAVE_AVX512
-	if (scan_use_avx512)
-		return walk_leaf_avx512(mas, entry);
-#endif
+	WALK_DISPATCH(walk_leaf, mas, entry);
 	return walk_leaf_with(mas, entry, node_scan_slot);
 }
 

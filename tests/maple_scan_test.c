@@ -1,6 +1,6 @@
-/* maple_scan_test.c - the read walks' vector slot scan (maple/scan.h) gives the scalar scan's
- * answer on every node shape a walk can meet, and the choice between them follows the CPU and
- * MAPLE_SCAN. */
+/* maple_scan_test.c - the walks' vector slot scans (maple/scan.h: AVX-512, AVX2) give the scalar
+ * scan's answer on every node shape a walk can meet, and the choice between them follows the CPU
+ * and MAPLE_SCAN. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,22 +12,32 @@
 
 #include "../maple/scan.h"
 
-#if SCAN_HAVE_AVX512
-static SCAN_AVX512_TARGET unsigned char vector_scan(const struct maple_node *node, enum maple_type type,
+#if SCAN_HAVE_VECTOR
+static SCAN_AVX512_TARGET unsigned char scan_avx512(const struct maple_node *node, enum maple_type type,
 						    unsigned long index)
 {
 	return node_scan_slot_avx512(node, type, index);
 }
+
+static SCAN_AVX2_TARGET unsigned char scan_avx2(const struct maple_node *node, enum maple_type type,
+						unsigned long index)
+{
+	return node_scan_slot_avx2(node, type, index);
+}
 #endif
 
-static bool cpu_has_avx512(void)
+/* The vector scan of @kind (this CPU must have it). */
+static unsigned char vector_scan(enum scan_kind kind, const struct maple_node *node, enum maple_type type,
+				 unsigned long index)
 {
-#if SCAN_HAVE_AVX512
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx512f");
-#else
-	return false;
+#if SCAN_HAVE_VECTOR
+	if (kind == SCAN_AVX512)
+		return scan_avx512(node, type, index);
+	if (kind == SCAN_AVX2)
+		return scan_avx2(node, type, index);
 #endif
+	fail_msg("no vector scan %d here", (int)kind);
+	return 0;
 }
 
 static unsigned long next_random(unsigned long *s)
@@ -64,7 +74,7 @@ static struct maple_node *make_node(enum maple_type type, unsigned char end, uns
 	return node;
 }
 
-/* The scalar scan's answer at indices around every boundary of @node, and the vector scan's. */
+/* The scalar scan's answer at indices around every boundary of @node, and every vector scan's. */
 static void assert_scans_agree(const struct maple_node *node, enum maple_type type, unsigned long min,
 			       unsigned long max)
 {
@@ -87,9 +97,8 @@ static void assert_scans_agree(const struct maple_node *node, enum maple_type ty
 		unsigned char want = node_scan_slot(node, type, probe[k]);
 
 		assert_true(want <= pivots);
-#if SCAN_HAVE_AVX512
-		assert_int_equal(vector_scan(node, type, probe[k]), want);
-#endif
+		for (enum scan_kind kind = SCAN_AVX2; kind <= scan_best(); kind++)
+			assert_int_equal(vector_scan(kind, node, type, probe[k]), want);
 	}
 }
 
@@ -102,8 +111,8 @@ static void test_vector_scan_matches_scalar(void **state)
 	unsigned long seed = 0x9e3779b97f4a7c15UL;
 
 	(void)state;
-	if (!cpu_has_avx512())
-		skip();     /* nothing to compare against on this CPU; the next test checks the choice */
+	if (scan_best() == SCAN_SCALAR)
+		skip();     /* nothing to compare against on this CPU; the last test checks the choice */
 	for (unsigned int t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 		for (unsigned int l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
 			for (unsigned char end = 0; end <= type_pivots(types[t]); end++) {
@@ -126,7 +135,7 @@ static void test_zero_first_pivot(void **state)
 	struct maple_node *node = aligned_alloc(MAPLE_NODE_SIZE, MAPLE_NODE_SIZE);
 
 	(void)state;
-	if (!cpu_has_avx512())
+	if (scan_best() == SCAN_SCALAR)
 		skip();
 	assert_non_null(node);
 	memset(node, 1, sizeof(*node));
@@ -134,22 +143,30 @@ static void test_zero_first_pivot(void **state)
 	node->pivot[1] = 7;
 	node->pivot[2] = 100;            /* the end: the node's max */
 	assert_scans_agree(node, maple_range_64, 0, 100);
-#if SCAN_HAVE_AVX512
-	assert_int_equal(vector_scan(node, maple_range_64, 0), 0);
-	assert_int_equal(vector_scan(node, maple_range_64, 1), 1);
-	assert_int_equal(vector_scan(node, maple_range_64, 8), 2);
-	assert_int_equal(vector_scan(node, maple_range_64, 100), 2);
-#endif
+	for (enum scan_kind kind = SCAN_AVX2; kind <= scan_best(); kind++) {
+		assert_int_equal(vector_scan(kind, node, maple_range_64, 0), 0);
+		assert_int_equal(vector_scan(kind, node, maple_range_64, 1), 1);
+		assert_int_equal(vector_scan(kind, node, maple_range_64, 8), 2);
+		assert_int_equal(vector_scan(kind, node, maple_range_64, 100), 2);
+	}
 	free(node);
 }
 
+/* The widest scan the CPU has, or the narrower one MAPLE_SCAN names. */
 static void test_choice_follows_cpu_and_environment(void **state)
 {
 	const char *want = getenv("MAPLE_SCAN");
-	bool scalar = want && strcmp(want, "scalar") == 0;
+	enum scan_kind expected = scan_best();
 
 	(void)state;
-	assert_int_equal(scan_use_avx512, cpu_has_avx512() && !scalar);
+	if (want && strcmp(want, "scalar") == 0)
+		expected = SCAN_SCALAR;
+	else if (want && strcmp(want, "avx2") == 0 && expected > SCAN_AVX2)
+		expected = SCAN_AVX2;
+	assert_int_equal(scan_choice, expected);
+#if SCAN_HAVE_VECTOR
+	assert_int_equal(scan_best() == SCAN_AVX512, __builtin_cpu_supports("avx512f") != 0);
+#endif
 }
 
 int main(void)
