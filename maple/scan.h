@@ -6,9 +6,10 @@
  * may be a real zero: the range [0, 0]). Why it is faster: the early-exit scan mispredicts where
  * it stops at nearly every level of a random walk, and each mispredict throws away the work the CPU
  * had begun on the next walk; without a data-dependent branch, consecutive walks of a loop overlap
- * their cache misses (1M random walks: about a fifth less time on this machine kind).
+ * their cache misses (1M random loads: about a third less time on this machine kind, AVX2 nearly
+ * as much as AVX-512; README, "What the maple tree does today").
  *
- * The pivots are read with one plain vector load, not element by element as relaxed atomics: each
+ * The pivots are read with plain vector loads, not element by element as relaxed atomics: each
  * pivot is an aligned quadword, which x86 loads whole within a wider load. ThreadSanitizer cannot
  * see that, so TSan builds keep the scalar scan (SCAN_HAVE_VECTOR 0).
  */
