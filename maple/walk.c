@@ -85,7 +85,7 @@ static void *walk_set_leaf(struct ma_state *mas, const struct walk_level *lv, un
 }
 
 /* The entry of the range holding @index, found as the kernel's lookup walk does: no limits, no
- * end, no state (node_scan_slot()). False when the tree is not in node mode (a lockless reader
+ * end, no state (only the slot scan). False when the tree is not in node mode (a lockless reader
  * may see a writer empty it or leave a root entry). */
 static inline __attribute__((always_inline)) bool
 walk_lookup_with(const struct maple_tree *mt, unsigned long index, void **entry, scan_fn *scan)
