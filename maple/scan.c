@@ -1,4 +1,5 @@
 /* scan.c - which slot scan the walks use (scan.h), decided once when the program starts. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +19,20 @@ enum scan_kind scan_best(void)
 	return SCAN_SCALAR;
 }
 
-/* MAPLE_SCAN names a scan; one wider than the CPU's best, or a name we do not know, gets the best. */
+static const char *const scan_names[] = { [SCAN_SCALAR] = "scalar", [SCAN_AVX2] = "avx2", [SCAN_AVX512] = "avx512" };
+
+/* MAPLE_SCAN names a scan; one wider than the CPU's best gets the best, a name we do not know too,
+ * with a warning (a test meant to force a scan must not quietly run the default). */
 static enum scan_kind scan_asked(enum scan_kind best)
 {
-	static const char *const names[] = { [SCAN_SCALAR] = "scalar", [SCAN_AVX2] = "avx2", [SCAN_AVX512] = "avx512" };
 	const char *want = getenv("MAPLE_SCAN");
 
-	for (unsigned int k = 0; want && k <= SCAN_AVX512; k++)
-		if (strcmp(want, names[k]) == 0)
+	if (!want || !*want)
+		return best;
+	for (unsigned int k = 0; k <= SCAN_AVX512; k++)
+		if (strcmp(want, scan_names[k]) == 0)
 			return (enum scan_kind)k < best ? (enum scan_kind)k : best;
+	fprintf(stderr, "maple: MAPLE_SCAN=%s is not scalar, avx2 or avx512; using %s\n", want, scan_names[best]);
 	return best;
 }
 

@@ -9,9 +9,12 @@
  * their cache misses (1M random loads: about a third less time on this machine kind, AVX2 nearly
  * as much as AVX-512; README, "What the maple tree does today").
  *
- * The pivots are read with plain vector loads, not element by element as relaxed atomics: each
- * pivot is an aligned quadword, which x86 loads whole within a wider load. ThreadSanitizer cannot
- * see that, so TSan builds keep the scalar scan (SCAN_HAVE_VECTOR 0).
+ * The pivots are read with plain vector loads, not element by element as relaxed atomics. The
+ * architecture promises a single access only up to 8 bytes (a wider load "may be implemented as
+ * multiple accesses"), but no x86 splits an aligned quadword inside one, and each pivot is an
+ * aligned quadword: a reader racing an in-place write sees each pivot old or new, as before (the
+ * lanes read past the pivots, slots among them, are dropped). Formally a data race; ThreadSanitizer
+ * would say so, so TSan builds keep the scalar scan (SCAN_HAVE_VECTOR 0).
  */
 #ifndef MAPLE_SCAN_H
 #define MAPLE_SCAN_H

@@ -8,6 +8,28 @@
  * written once, inlined with the scan as a constant, and compiled for each. */
 typedef unsigned char scan_fn(const struct maple_node *node, enum maple_type type, unsigned long index);
 
+/* Debug builds: the scan's slot is the scalar scan's, wherever no writer can change the node under
+ * the walk (a writer's own walk, or any walk of a tree not in RCU mode). Catches a vector scan gone
+ * wrong and a live node whose pivots after the end are not zero. */
+static inline __attribute__((always_inline)) unsigned char
+walk_scan(const struct maple_tree *mt, bool writer, const struct maple_node *node, enum maple_type type,
+	  unsigned long index, scan_fn *scan)
+{
+	unsigned char slot = scan(node, type, index);
+
+#ifdef MAPLE_DEBUG
+	if ((writer || !mt_in_rcu(mt)) && slot != node_scan_slot(node, type, index)) {
+		fprintf(stderr, "maple: walk: the slot scan found slot %u of node %p for index %lu, the scalar "
+			"scan %u\n", slot, (const void *)node, index, node_scan_slot(node, type, index));
+		abort();
+	}
+#else
+	(void)mt;
+	(void)writer;
+#endif
+	return slot;
+}
+
 /*
  * The descent from the root to the leaf holding @index. With @path, each level's node, limits, end
  * and the slot taken are recorded there (writers need them); without, only the level at hand is
@@ -34,7 +56,7 @@ restart:
 		const struct maple_node *node = mte_to_node(cur.enode);
 		enum maple_type type = mte_type(cur.enode);
 
-		cur.slot = scan(node, type, index);
+		cur.slot = walk_scan(mt, path != NULL, node, type, index, scan);
 		if (path || mte_is_leaf(cur.enode))
 			cur.end = ma_data_end(node, type, cur.max);   /* a reader needs only the leaf's */
 		if (path)
@@ -101,7 +123,7 @@ restart:
 	for (;;) {
 		const struct maple_node *node = mte_to_node(enode);
 		enum maple_type type = mte_type(enode);
-		unsigned char slot = scan(node, type, index);
+		unsigned char slot = walk_scan(mt, false, node, type, index, scan);
 		void *next;
 
 		next = __atomic_load_n(&node_slots(node, type)[slot], __ATOMIC_ACQUIRE);
