@@ -8,6 +8,16 @@
  * written once, inlined with the scan as a constant, and compiled for each. */
 typedef unsigned char scan_fn(const struct maple_node *node, enum maple_type type, unsigned long index);
 
+/* A walk that went on for more levels than a tree can have: its child (@down) or parent pointers
+ * make a cycle, the tree is corrupt. Stop with a message instead of running on (or past the end
+ * of a path). */
+static void __attribute__((noreturn, cold)) walk_corrupt(const struct maple_tree *mt, bool down)
+{
+	fprintf(stderr, "maple: walk: %s of more than %d levels in tree %p: its %s pointers make a cycle\n",
+		down ? "a descent" : "an ascent", MAPLE_HEIGHT_MAX, (const void *)mt, down ? "child" : "parent");
+	abort();
+}
+
 /* Debug builds: the scan's slot is the scalar scan's, wherever no writer can change the node under
  * the walk (a writer's own walk, or any walk of a tree not in RCU mode). Catches a vector scan gone
  * wrong and a live node whose pivots after the end are not zero. */
@@ -56,6 +66,8 @@ restart:
 		const struct maple_node *node = mte_to_node(cur.enode);
 		enum maple_type type = mte_type(cur.enode);
 
+		if (d >= MAPLE_HEIGHT_MAX)
+			walk_corrupt(mt, true);
 		cur.slot = walk_scan(mt, path != NULL, node, type, index, scan);
 		if (path || mte_is_leaf(cur.enode))
 			cur.end = ma_data_end(node, type, cur.max);   /* a reader needs only the leaf's */
@@ -120,12 +132,14 @@ restart:
 	if (!root_is_node(root))
 		return false;
 	enode = root_to_enode(root);
-	for (;;) {
+	for (unsigned int d = 0;; d++) {
 		const struct maple_node *node = mte_to_node(enode);
 		enum maple_type type = mte_type(enode);
 		unsigned char slot = walk_scan(mt, false, node, type, index, scan);
 		void *next;
 
+		if (d >= MAPLE_HEIGHT_MAX)
+			walk_corrupt(mt, true);
 		next = __atomic_load_n(&node_slots(node, type)[slot], __ATOMIC_ACQUIRE);
 		if (node_is_dead(node))
 			goto restart;      /* RCU: replaced while we read it; what we read may be clobbered */
@@ -239,10 +253,12 @@ static bool walk_node_limit(const struct maple_tree *mt, struct maple_enode *a, 
 	struct maple_enode *g;
 	unsigned char gs;
 
-	for (;; a = g) {
+	for (unsigned int steps = 0;; a = g, steps++) {
 		enum walk_up_result up = walk_up(mt, mte_to_node(a), &g, &gs);
 		const struct maple_node *gn;
 
+		if (steps >= MAPLE_HEIGHT_MAX)
+			walk_corrupt(mt, false);
 		if (up != WALK_UP_OK) {
 			*limit = max ? ULONG_MAX : 0;
 			return up == WALK_UP_ROOT;
@@ -276,10 +292,12 @@ static void walk_prefetch_neighbour(const struct maple_node *node, enum maple_ty
 static bool walk_edge_to_leaf(struct ma_state *mas, struct maple_enode *enode, unsigned long min,
 			      unsigned long max, bool right)
 {
-	for (;;) {
+	for (unsigned int d = 0;; d++) {
 		const struct maple_node *node = mte_to_node(enode);
 		struct walk_level lv = { .enode = enode, .min = min, .max = max };
 
+		if (d >= MAPLE_HEIGHT_MAX)
+			walk_corrupt(mas->tree, true);
 		node_prefetch(enode);
 		lv.end = ma_data_end(node, mte_type(enode), max);
 		lv.slot = right ? lv.end : 0;
@@ -315,9 +333,11 @@ static bool walk_right_of(struct ma_state *mas, struct maple_enode *c, struct ma
 	struct maple_enode *p;
 	unsigned char s, pivots;
 
-	for (;; c = p) {
+	for (unsigned int steps = 0;; c = p, steps++) {
 		const struct maple_node *node;
 
+		if (steps >= MAPLE_HEIGHT_MAX)
+			walk_corrupt(mas->tree, false);
 		if (walk_up(mas->tree, mte_to_node(c), &p, &s) != WALK_UP_OK)
 			return false;       /* the root: not in a tree whose leaf ends below ULONG_MAX */
 		node = mte_to_node(p);
@@ -348,7 +368,9 @@ static bool walk_left_of(struct ma_state *mas, struct maple_enode *c, struct map
 	unsigned char s;
 	const struct maple_node *node;
 
-	for (;; c = p) {
+	for (unsigned int steps = 0;; c = p, steps++) {
+		if (steps >= MAPLE_HEIGHT_MAX)
+			walk_corrupt(mas->tree, false);
 		if (walk_up(mas->tree, mte_to_node(c), &p, &s) != WALK_UP_OK)
 			return false;
 		if (s > 0)

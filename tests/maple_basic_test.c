@@ -6,8 +6,11 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <maple/maple_tree.h>
 #include <urcu/urcu-memb.h>
@@ -624,6 +627,94 @@ static void test_validator_catches(void **state)
 	assert_valid(&mt);
 }
 
+/* Run @walk on @mt in a child process: it must abort (not run on, not finish) and say @message. */
+static void assert_walk_aborts(void (*walk)(struct maple_tree *mt), struct maple_tree *mt, const char *message)
+{
+	char said[1024] = "";
+	size_t got = 0;
+	ssize_t n;
+	int out[2], status;
+	pid_t pid;
+
+	assert_int_equal(pipe(out), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(out[1], STDERR_FILENO);
+		alarm(20);          /* a walk that runs on dies of SIGALRM, which fails the test */
+		walk(mt);
+		_exit(0);
+	}
+	close(out[1]);
+	while (got < sizeof(said) - 1 && (n = read(out[0], said + got, sizeof(said) - 1 - got)) > 0)
+		got += (size_t)n;
+	close(out[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	if (!strstr(said, message))
+		fail_msg("the walk said \"%s\", not \"%s\"", said, message);
+}
+
+static unsigned long cycle_index;   /* an index the corrupted walks below go for */
+
+static void load_at_cycle(struct maple_tree *mt)
+{
+	mtree_load(mt, cycle_index);
+}
+
+static void store_at_cycle(struct maple_tree *mt)
+{
+	mtree_store(mt, cycle_index, P(1), GFP_KERNEL);
+}
+
+static void next_from_cycle(struct maple_tree *mt)
+{
+	MA_STATE(mas, mt, cycle_index, cycle_index);
+
+	mt_rcu_read_lock();
+	mas_walk(&mas);
+	mas_next(&mas, ULONG_MAX);
+	mt_rcu_read_unlock();
+}
+
+/* A corrupt tree whose child or parent pointers make a cycle stops the walk with a message, instead
+ * of running on (a reader) or past the end of its path (a writer). */
+static void test_pointer_cycles_stop_walks(void **state)
+{
+	DEFINE_MTREE(mt);
+	struct maple_node *root, *leaf;
+	void *saved_slot, *saved_leaf_parent, *saved_root_parent;
+
+	(void)state;
+	mt_init(&mt);
+	for (unsigned long i = 50; i-- > 0;)
+		mtree_store(&mt, i * 2, P(i), GFP_KERNEL);
+	assert_int_equal(mt_height(&mt), 2);
+	root = mte_to_node(root_to_enode(mt.ma_root));
+	leaf = child_node(&mt, 1);
+
+	saved_slot = root->slot[1];             /* slot 1 of the root holds the root again */
+	root->slot[1] = mt_mk_enode(root, maple_range_64);
+	cycle_index = root->pivot[0] + 1;
+	assert_walk_aborts(load_at_cycle, &mt, "maple: walk: a descent of more than 31 levels");
+	assert_walk_aborts(store_at_cycle, &mt, "maple: walk: a descent of more than 31 levels");
+	root->slot[1] = saved_slot;
+
+	/* leaf 1 claims to be the root's last child, and the root claims leaf 1 as its parent */
+	saved_leaf_parent = leaf->parent;
+	saved_root_parent = root->parent;
+	node_set_parent(leaf, root, ma_data_end(root, maple_range_64, ULONG_MAX));
+	node_set_parent(root, leaf, MAPLE_RANGE64_SLOTS - 1);
+	cycle_index = root->pivot[1];           /* the last range of leaf 1: mas_next leaves it */
+	assert_walk_aborts(next_from_cycle, &mt, "maple: walk: an ascent of more than 31 levels");
+	leaf->parent = saved_leaf_parent;
+	root->parent = saved_root_parent;
+	assert_valid(&mt);
+	mtree_destroy(&mt);
+}
+
 static void test_dump(void **state)
 {
 	DEFINE_MTREE(mt);
@@ -696,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_state_more),
 		cmocka_unit_test(test_validator_catches),
 		cmocka_unit_test(test_validate_span),
+		cmocka_unit_test(test_pointer_cycles_stop_walks),
 		cmocka_unit_test(test_dump),
 	};
 	MAPLE_TEST_MAIN(tests);
