@@ -1,6 +1,9 @@
 /* walk.c - read walks: from the root down to the leaf holding an index (mas_walk), and from one leaf
  * to its neighbour by ascending through parent pointers and descending along the near edge.
  * Never writes a node; only the maple state changes. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "internal.h"
 #include "scan.h"
 
