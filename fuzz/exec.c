@@ -45,6 +45,8 @@ static void exec_init(struct exec *x, const struct ops_config *cfg, const struct
 	x->with_maple = with_maple;
 	x->tree_used = with_maple;
 	mt_init_flags(&x->mt, tree_flags(cfg, opt->threads));
+	/* each stream names its scan, so that fuzzers reach every walk this CPU can run */
+	mt_set_slot_scan((enum mt_slot_scan)((cfg->flags & OPS_CFG_SCAN_MASK) >> OPS_CFG_SCAN_SHIFT));
 	if (mt_external_lock(&x->mt)) {
 		/* The caller's lock, held for the whole stream (a retry never drops it); debug builds
 		 * check every write holds it. */

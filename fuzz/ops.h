@@ -64,6 +64,8 @@ struct op {
 #define OPS_CFG_ALLOC_RANGE 0x01u
 #define OPS_CFG_RCU 0x02u           /* the tree starts in RCU mode (MT_FLAGS_USE_RCU) */
 #define OPS_CFG_LOCK_EXTERN 0x04u   /* MT_FLAGS_LOCK_EXTERN: the harness's mutex, held all along */
+#define OPS_CFG_SCAN_SHIFT 3        /* bits 3-4: the walks' slot scan, an enum mt_slot_scan */
+#define OPS_CFG_SCAN_MASK 0x18u
 struct ops_config {
 	uint8_t flags;            /* OPS_CFG_* */
 	uint8_t validate_period;  /* full validation every N+1 ops (or more) once the tree is big */

@@ -36,7 +36,23 @@ static enum scan_kind scan_asked(enum scan_kind best)
 	return best;
 }
 
+static enum scan_kind scan_at_start = SCAN_SCALAR;   /* the best, narrowed by MAPLE_SCAN */
+
 __attribute__((constructor)) static void scan_choose(void)
 {
-	scan_choice = scan_asked(scan_best());
+	scan_at_start = scan_asked(scan_best());
+	scan_choice = scan_at_start;
+}
+
+enum mt_slot_scan mt_set_slot_scan(enum mt_slot_scan scan)
+{
+	static const enum scan_kind kinds[] = {
+		[MT_SCAN_SCALAR] = SCAN_SCALAR, [MT_SCAN_AVX2] = SCAN_AVX2, [MT_SCAN_AVX512] = SCAN_AVX512,
+	};
+	enum scan_kind want = scan_at_start;
+
+	if (scan > MT_SCAN_BEST && scan <= MT_SCAN_AVX512 && kinds[scan] < scan_at_start)
+		want = kinds[scan];
+	scan_choice = want;
+	return want == SCAN_AVX512 ? MT_SCAN_AVX512 : want == SCAN_AVX2 ? MT_SCAN_AVX2 : MT_SCAN_SCALAR;
 }

@@ -181,12 +181,34 @@ static void test_choice_follows_cpu_and_environment(void **state)
 #endif
 }
 
+/* mt_set_slot_scan narrows the start-up choice, never widens it, and MT_SCAN_BEST restores it. */
+static void test_set_slot_scan(void **state)
+{
+	static const enum mt_slot_scan asked[] = { MT_SCAN_SCALAR, MT_SCAN_AVX2, MT_SCAN_AVX512 };
+	static const enum scan_kind kinds[] = { SCAN_SCALAR, SCAN_AVX2, SCAN_AVX512 };
+	enum scan_kind at_start = scan_choice;
+
+	(void)state;
+	for (unsigned int k = 0; k < 3; k++) {
+		enum scan_kind want = kinds[k] < at_start ? kinds[k] : at_start;
+		enum mt_slot_scan got = mt_set_slot_scan(asked[k]);
+
+		assert_int_equal(scan_choice, want);
+		assert_int_equal(got, asked[want]);
+	}
+	mt_set_slot_scan(MT_SCAN_BEST);
+	assert_int_equal(scan_choice, at_start);
+	mt_set_slot_scan((enum mt_slot_scan)7);          /* not a scan: the start-up choice */
+	assert_int_equal(scan_choice, at_start);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vector_scan_matches_scalar),
 		cmocka_unit_test(test_zero_first_pivot),
 		cmocka_unit_test(test_choice_follows_cpu_and_environment),
+		cmocka_unit_test(test_set_slot_scan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

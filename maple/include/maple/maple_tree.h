@@ -270,6 +270,15 @@ void mt_set_non_kernel(unsigned long budget);
 void mt_clear_faults(void);
 unsigned long mt_alloc_failures(void);
 
+/* ---- the walks' slot scan (maple/scan.h; not a kernel API) ----
+ * Walks find their slot with the widest vector scan the CPU has (AVX-512F, AVX2), else scalar;
+ * MAPLE_SCAN=scalar|avx2 in the environment narrows that at start-up. mt_set_slot_scan narrows it
+ * further from now on (the harness does, per stream, so that fuzzers reach every scan): MT_SCAN_BEST
+ * the start-up choice, or one of the others, capped at it. Returns the scan now in use. Global; not
+ * while other threads walk. */
+enum mt_slot_scan { MT_SCAN_BEST, MT_SCAN_SCALAR, MT_SCAN_AVX2, MT_SCAN_AVX512 };
+enum mt_slot_scan mt_set_slot_scan(enum mt_slot_scan scan);
+
 /* ---- write paths: store-type statistics and bulk mode (section added by the write-path work) ---- */
 /* The kernel's store types (enum store_type, reference §3.2) in its order, then events inside the
  * algorithms. Every successful write counts exactly one store type; events count as they happen. */
