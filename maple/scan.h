@@ -39,12 +39,12 @@
 #define SCAN_HAVE_VECTOR 0
 #endif
 
-/* The scan the walks use: the widest the CPU has, unless MAPLE_SCAN (scalar, avx2, avx512) in the
- * environment asks for a narrower one (tests run each). Decided once, before main. */
-enum scan_kind { SCAN_SCALAR, SCAN_AVX2, SCAN_AVX512 };
-extern enum scan_kind scan_choice;
-/* The widest scan this CPU can run (SCAN_SCALAR where the vector scans are not built). */
-enum scan_kind scan_best(void);
+/* The scan the walks use (never MT_SCAN_BEST; the kinds are ordered narrow to wide): the widest
+ * the CPU has, unless MAPLE_SCAN (scalar, avx2, avx512) in the environment asks for a narrower one
+ * at start-up, or mt_set_slot_scan() later. */
+extern enum mt_slot_scan scan_choice;
+/* The widest scan this CPU can run (MT_SCAN_SCALAR where the vector scans are not built). */
+enum mt_slot_scan scan_best(void);
 
 #if SCAN_HAVE_VECTOR
 #define SCAN_AVX512_TARGET __attribute__((target("avx512f,popcnt")))

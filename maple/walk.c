@@ -198,9 +198,9 @@ WALKS_FOR(avx512, SCAN_AVX512_TARGET, node_scan_slot_avx512)
 WALKS_FOR(avx2, SCAN_AVX2_TARGET, node_scan_slot_avx2)
 #define WALK_DISPATCH(walk, ...)                                   \
 	do {                                                       \
-		if (scan_choice == SCAN_AVX512)                    \
+		if (scan_choice == MT_SCAN_AVX512)                 \
 			return walk##_avx512(__VA_ARGS__);         \
-		if (scan_choice == SCAN_AVX2)                      \
+		if (scan_choice == MT_SCAN_AVX2)                   \
 			return walk##_avx2(__VA_ARGS__);           \
 	} while (0)
 #else

@@ -27,13 +27,13 @@ static SCAN_AVX2_TARGET unsigned char scan_avx2(const struct maple_node *node, e
 #endif
 
 /* The vector scan of @kind (this CPU must have it). */
-static unsigned char vector_scan(enum scan_kind kind, const struct maple_node *node, enum maple_type type,
+static unsigned char vector_scan(enum mt_slot_scan kind, const struct maple_node *node, enum maple_type type,
 				 unsigned long index)
 {
 #if SCAN_HAVE_VECTOR
-	if (kind == SCAN_AVX512)
+	if (kind == MT_SCAN_AVX512)
 		return scan_avx512(node, type, index);
-	if (kind == SCAN_AVX2)
+	if (kind == MT_SCAN_AVX2)
 		return scan_avx2(node, type, index);
 #endif
 	(void)node;
@@ -110,7 +110,7 @@ static void assert_scans_agree(const struct maple_node *node, enum maple_type ty
 		unsigned char want = node_scan_slot(node, type, probe[k]);
 
 		assert_true(want <= pivots);
-		for (enum scan_kind kind = SCAN_AVX2; kind <= scan_best(); kind++)
+		for (enum mt_slot_scan kind = MT_SCAN_AVX2; kind <= scan_best(); kind++)
 			assert_int_equal(vector_scan(kind, node, type, probe[k]), want);
 	}
 }
@@ -124,7 +124,7 @@ static void test_vector_scan_matches_scalar(void **state)
 	unsigned long seed = 0x9e3779b97f4a7c15UL;
 
 	(void)state;
-	if (scan_best() == SCAN_SCALAR)
+	if (scan_best() == MT_SCAN_SCALAR)
 		skip();     /* nothing to compare against on this CPU; the last test checks the choice */
 	for (unsigned int t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 		for (unsigned int l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
@@ -148,14 +148,14 @@ static void test_zero_first_pivot(void **state)
 	struct maple_node *node;
 
 	(void)state;
-	if (scan_best() == SCAN_SCALAR)
+	if (scan_best() == MT_SCAN_SCALAR)
 		skip();
 	node = node_of_ones();
 	memset(node->pivot, 0, sizeof(node->pivot));
 	node->pivot[1] = 7;
 	node->pivot[2] = 100;            /* the end: the node's max */
 	assert_scans_agree(node, maple_range_64, 0, 100);
-	for (enum scan_kind kind = SCAN_AVX2; kind <= scan_best(); kind++) {
+	for (enum mt_slot_scan kind = MT_SCAN_AVX2; kind <= scan_best(); kind++) {
 		assert_int_equal(vector_scan(kind, node, maple_range_64, 0), 0);
 		assert_int_equal(vector_scan(kind, node, maple_range_64, 1), 1);
 		assert_int_equal(vector_scan(kind, node, maple_range_64, 8), 2);
@@ -168,33 +168,30 @@ static void test_zero_first_pivot(void **state)
 static void test_choice_follows_cpu_and_environment(void **state)
 {
 	const char *want = getenv("MAPLE_SCAN");
-	enum scan_kind expected = scan_best();
+	enum mt_slot_scan expected = scan_best();
 
 	(void)state;
 	if (want && strcmp(want, "scalar") == 0)
-		expected = SCAN_SCALAR;
-	else if (want && strcmp(want, "avx2") == 0 && expected > SCAN_AVX2)
-		expected = SCAN_AVX2;
+		expected = MT_SCAN_SCALAR;
+	else if (want && strcmp(want, "avx2") == 0 && expected > MT_SCAN_AVX2)
+		expected = MT_SCAN_AVX2;
 	assert_int_equal(scan_choice, expected);
 #if SCAN_HAVE_VECTOR
-	assert_int_equal(scan_best() == SCAN_AVX512, __builtin_cpu_supports("avx512f") != 0);
+	assert_int_equal(scan_best() == MT_SCAN_AVX512, __builtin_cpu_supports("avx512f") != 0);
 #endif
 }
 
 /* mt_set_slot_scan narrows the start-up choice, never widens it, and MT_SCAN_BEST restores it. */
 static void test_set_slot_scan(void **state)
 {
-	static const enum mt_slot_scan asked[] = { MT_SCAN_SCALAR, MT_SCAN_AVX2, MT_SCAN_AVX512 };
-	static const enum scan_kind kinds[] = { SCAN_SCALAR, SCAN_AVX2, SCAN_AVX512 };
-	enum scan_kind at_start = scan_choice;
+	enum mt_slot_scan at_start = scan_choice;
 
 	(void)state;
-	for (unsigned int k = 0; k < 3; k++) {
-		enum scan_kind want = kinds[k] < at_start ? kinds[k] : at_start;
-		enum mt_slot_scan got = mt_set_slot_scan(asked[k]);
+	for (enum mt_slot_scan asked = MT_SCAN_SCALAR; asked <= MT_SCAN_AVX512; asked++) {
+		enum mt_slot_scan want = asked < at_start ? asked : at_start;
 
+		assert_int_equal(mt_set_slot_scan(asked), want);
 		assert_int_equal(scan_choice, want);
-		assert_int_equal(got, asked[want]);
 	}
 	mt_set_slot_scan(MT_SCAN_BEST);
 	assert_int_equal(scan_choice, at_start);
