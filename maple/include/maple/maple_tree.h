@@ -276,7 +276,7 @@ unsigned long mt_alloc_failures(void);
  * further from now on (the harness does, per stream, so that fuzzers reach every scan): MT_SCAN_BEST
  * the start-up choice, or one of the others, capped at it. Returns the scan now in use. Global; not
  * while other threads walk. */
-enum mt_slot_scan { MT_SCAN_BEST, MT_SCAN_SCALAR, MT_SCAN_AVX2, MT_SCAN_AVX512 };
+enum mt_slot_scan { MT_SCAN_BEST, MT_SCAN_SCALAR, MT_SCAN_AVX2, MT_SCAN_AVX512 };   /* narrow to wide */
 enum mt_slot_scan mt_set_slot_scan(enum mt_slot_scan scan);
 
 /* ---- write paths: store-type statistics and bulk mode (section added by the write-path work) ---- */
