@@ -75,16 +75,18 @@ void oracle_map_cut(struct oracle *o, unsigned long first, unsigned long last)
 	}
 }
 
+/* Frees the records in one pass, then Judy's array at once: deleting key by key would make Judy
+ * shrink (and reallocate) its nodes all the way down. */
 void oracle_map_clear(struct oracle *o)
 {
-	struct oracle_range *r;
+	Word_t key = 0;
+	PPvoid_t slot;
 
-	while ((r = oracle_map_from(o, 0))) {
-		map_remove(o, r);
-		free(r);
-	}
+	for (slot = JudyLFirst(o->judy, &key, PJE0); slot; slot = JudyLNext(o->judy, &key, PJE0))
+		free(*slot);
 	JudyLFreeArray(&o->judy, PJE0);
 	o->judy = NULL;
+	o->nr_ranges = 0;
 }
 
 void *oracle_range(const struct oracle *o, unsigned long index, unsigned long *first, unsigned long *last)
