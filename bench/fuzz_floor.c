@@ -34,7 +34,7 @@ static void floor_die(const char *path, const char *why)
 static void floor_read_pattern(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	unsigned long bytes, count;
+	unsigned long bytes, count, most_per_run = 0;
 
 	if (!f)
 		floor_die(path, "cannot open");
@@ -44,7 +44,10 @@ static void floor_read_pattern(const char *path)
 		if (nr_sizes == FLOOR_SIZES_MAX)
 			floor_die(path, "too many sizes");
 		sizes[nr_sizes++] = (struct floor_size){ bytes, count };
+		most_per_run += (count + nr_inputs - 1) / nr_inputs;   /* floor_share() never exceeds it */
 	}
+	if (most_per_run > FLOOR_CALLS_MAX)
+		floor_die(path, "more heap calls a run than fuzz_floor holds");
 	if (!feof(f))
 		floor_die(path, "a line is not \"SIZE COUNT\"");
 	fclose(f);
@@ -88,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)data;
 	(void)size;
 	for (unsigned int s = 0; s < nr_sizes; s++)
-		for (unsigned long i = floor_share(sizes[s].count); i && n < FLOOR_CALLS_MAX; i--)
+		for (unsigned long i = floor_share(sizes[s].count); i; i--)
 			live[n++] = floor_alloc(sizes[s].bytes);
 	while (n)
 		free(live[--n]);
